@@ -1,0 +1,46 @@
+# The map of the project: `make run`, `make test`, `make lint`, `make bench`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+INDEX ?= index
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run serve index test lint format bench clean
+
+# The virtual environment is re-made only when pyproject.toml changes.
+$(BIN)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) on PATH (or: make PYTHON=python3)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(INDEX)/current: | $(BIN)/.installed
+	$(BIN)/medsearch build --index $(INDEX)
+
+index: $(BIN)/.installed ## Rebuild the index from the starter corpus
+	$(BIN)/medsearch build --index $(INDEX)
+
+run: $(BIN)/.installed $(INDEX)/current ## Serve the starter corpus on http://127.0.0.1:8000
+	$(BIN)/medsearch serve --index $(INDEX) --host $(HOST) --port $(PORT)
+
+serve: run
+
+test: $(BIN)/.installed ## Run the whole test suite
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/.installed ## ruff (lint + format check) and mypy; fails on any finding
+	$(BIN)/ruff check search webapp tests bench wsgi.py
+	$(BIN)/ruff format --check search webapp tests bench wsgi.py
+	$(BIN)/mypy
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format search webapp tests bench wsgi.py
+	$(BIN)/ruff check --fix search webapp tests bench wsgi.py
+
+bench: $(BIN)/.installed ## Benchmarks over ../shared/data (skipped with a message when absent)
+	$(BIN)/python bench/build.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

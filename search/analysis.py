@@ -1,0 +1,102 @@
+"""Text analysis shared by indexing and querying: one analyzer, one stop list, one stemmer.
+
+Both sides must turn "Kidneys" and "kidney" into the same term, so everything that shapes
+terms lives here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from importlib import resources
+
+from nltk.stem.snowball import SnowballStemmer
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.support.charset import accent_map
+
+# Snowball ("Porter2") keeps medical plurals sane: kidneys -> kidney (Porter: "kidnei").
+# ignore_stopwords=False: True would need NLTK's stopword corpus, which cannot be downloaded.
+_SNOWBALL = SnowballStemmer("english", ignore_stopwords=False)
+
+# Words joined by internal dots or apostrophes stay whole only for dotted abbreviations
+# ("e.g."); hyphens split ("covid-19" -> covid, 19) so "non-small" finds "non small".
+_WORD_PATTERN = r"\w+(\.?\w+)*"
+
+
+def stem(word: str) -> str:
+    """Snowball stem of one lowercase word (module-level so analyzers pickle for procs>1)."""
+    return str(_SNOWBALL.stem(word))
+
+
+def _read_wordlist(name: str) -> frozenset[str]:
+    text = resources.files("search.data").joinpath(name).read_text(encoding="utf-8")
+    return frozenset(
+        line.strip().lower()
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    )
+
+
+@functools.cache
+def stopwords() -> frozenset[str]:
+    """The reviewed stop list in ``search/data/stopwords.txt``."""
+    return _read_wordlist("stopwords.txt")
+
+
+def text_analyzer() -> Analyzer:
+    """The analyzer of every full-text field: tokens, lowercase, accents folded, stop, stem.
+
+    ``minsize=1`` keeps one-character terms such as the "2" of "type 2 diabetes" and the "b"
+    of "hepatitis b"; the stop list decides which short words go.
+    """
+    return (
+        RegexTokenizer(_WORD_PATTERN)
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter(stoplist=stopwords(), minsize=1)
+        | StemFilter(stemfn=stem, cachesize=100_000)
+    )
+
+
+@functools.cache
+def _shared_analyzer() -> Analyzer:
+    return text_analyzer()
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of ``text`` in order, as the index sees them (stopped and stemmed)."""
+    return [token.text for token in _shared_analyzer()(text)]
+
+
+def unique_terms(text: str) -> list[str]:
+    """``terms`` without repeats, first occurrence first."""
+    return list(dict.fromkeys(terms(text)))
+
+
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    """Lowercase surface words (no stopping, no stemming), for matching names and phrases."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def normalise_key(text: str) -> str:
+    """A stable key for names such as foci: their terms joined by spaces.
+
+    "Alzheimer's Disease", "alzheimers disease" and "Alzheimer disease" share a key.
+    """
+    return " ".join(terms(text))
+
+
+def keys(names: Iterable[str]) -> list[str]:
+    """``normalise_key`` of each name, empty keys dropped, order and uniqueness kept."""
+    return list(dict.fromkeys(k for k in map(normalise_key, names) if k))

@@ -1,0 +1,248 @@
+"""The engine: the one façade the web app, the CLI and Python callers use.
+
+It keeps the current build open, gives each thread its own searcher (Whoosh's documented rule:
+share the index, one searcher per thread) and notices when ``current`` points at a new build,
+so running servers pick up a rebuild without a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from search import indexing, questions
+from search.schema import SCHEMA_VERSION
+from search.sentences import SentenceSplitter
+from search.snippets import make_snippet
+
+MAX_LIMIT = 100
+MAX_OFFSET = 1000
+RELATED_LIMIT = 5
+
+
+class IndexUnavailable(Exception):
+    """No usable index: none built yet, or the build cannot be opened."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    score: float
+    title: str
+    url: str
+    source: str
+    qtype: str
+    focus: str
+    snippet: str
+
+
+@dataclass(frozen=True)
+class Results:
+    query: str
+    total: int
+    offset: int
+    hits: list[Hit]
+    took_ms: float
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    id: str
+    title: str
+    body: str
+    url: str
+    source: str
+    qtype: str
+    focus: str
+    synonyms: tuple[str, ...]
+    related: tuple[str, ...] = ()
+
+
+@dataclass
+class _Build:
+    path: Path
+    index: Any
+    splitter: SentenceSplitter
+    manifest: dict[str, Any]
+    generation: int
+
+
+class _Local(threading.local):
+    generation: int = -1
+    searcher: Searcher | None = None
+
+
+def _resolve(root: Path) -> Path:
+    """The build directory to serve: ``root/current``, or ``root`` itself if it is an index."""
+    served = indexing.current_build(root)
+    if served is not None:
+        return served
+    if root.is_dir() and whoosh_index.exists_in(str(root)):
+        return root.resolve()
+    raise IndexUnavailable(f"no index at {root}: run `medsearch build` first")
+
+
+class Engine:
+    def __init__(self, index_dir: Path | str) -> None:
+        self.root = Path(index_dir)
+        self._lock = threading.Lock()
+        self._build: _Build | None = None
+        self._generation = 0
+        self._local = _Local()
+
+    # -- the open build ---------------------------------------------------------------
+
+    def _current(self) -> _Build:
+        path = _resolve(self.root)
+        build = self._build
+        if build is not None and build.path == path:
+            return build
+        with self._lock:
+            if self._build is None or self._build.path != path:
+                self._build = self._open(path)
+            return self._build
+
+    def _open(self, path: Path) -> _Build:
+        manifest = indexing.read_manifest(path)
+        version = manifest.get("schema_version", SCHEMA_VERSION)
+        if version != SCHEMA_VERSION:
+            raise IndexUnavailable(
+                f"{path}: built with schema {version}, this version needs {SCHEMA_VERSION}; "
+                "rebuild the index"
+            )
+        try:
+            index = whoosh_index.open_dir(str(path))
+        except (OSError, whoosh_index.IndexError) as exc:
+            raise IndexUnavailable(f"{path}: cannot open index: {exc}") from exc
+        self._generation += 1
+        return _Build(path, index, SentenceSplitter.load(path), manifest, self._generation)
+
+    def _searcher(self) -> tuple[_Build, Searcher]:
+        build = self._current()
+        local = self._local
+        if local.searcher is None or local.generation != build.generation:
+            if local.searcher is not None:
+                local.searcher.close()
+            local.searcher = build.index.searcher()
+            local.generation = build.generation
+        return build, local.searcher
+
+    def stats(self) -> dict[str, Any]:
+        build, searcher = self._searcher()
+        return {
+            "build": build.manifest.get("build", build.path.name),
+            "documents": searcher.doc_count(),
+            "path": str(build.path),
+        }
+
+    # -- search -----------------------------------------------------------------------
+
+    def search(
+        self,
+        text: str,
+        limit: int = 10,
+        offset: int = 0,
+        filters: Mapping[str, Sequence[str]] | None = None,
+    ) -> Results:
+        """Ranked answers to a natural-language question."""
+        started = time.perf_counter()
+        limit = max(1, min(limit, MAX_LIMIT))
+        offset = max(0, min(offset, MAX_OFFSET))
+        build, searcher = self._searcher()
+        question = questions.parse(text)
+        found = searcher.search(
+            questions.build_query(question),
+            limit=offset + limit,
+            filter=_filter(filters),
+        )
+        terms = set(question.terms)
+        hits = [
+            _hit(doc, doc.score, make_snippet(doc["body"], terms, build.splitter))
+            for doc in found[offset : offset + limit]
+        ]
+        return Results(
+            query=text,
+            total=len(found),
+            offset=offset,
+            hits=hits,
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+            terms=question.terms,
+        )
+
+    # -- articles ---------------------------------------------------------------------
+
+    def article(self, article_id: str) -> ArticleView | None:
+        _, searcher = self._searcher()
+        doc = searcher.document(id=article_id)
+        if doc is None:
+            return None
+        return ArticleView(
+            id=doc["id"],
+            title=doc["title"],
+            body=doc["body"],
+            url=doc.get("url", ""),
+            source=doc.get("source", ""),
+            qtype=doc.get("qtype", ""),
+            focus=doc.get("focus", ""),
+            synonyms=tuple(doc.get("synonyms", ())),
+            related=tuple(doc.get("related", ())),
+        )
+
+    def related(self, article_id: str, limit: int = RELATED_LIMIT) -> list[Hit]:
+        """Articles related to one: those it names, then the same focus, then similar text."""
+        _, searcher = self._searcher()
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            return []
+        doc = searcher.stored_fields(docnum)
+        picked: dict[int, float] = {}
+        for rid in doc.get("related", ()):
+            other = searcher.document_number(id=rid)
+            if other is not None and other != docnum:
+                picked.setdefault(other, 0.0)
+        if doc.get("focus_key"):
+            same = searcher.search(wq.Term("focus_key", doc["focus_key"]), limit=limit + 1)
+            for hit in same:
+                if hit.docnum != docnum:
+                    picked.setdefault(hit.docnum, float(hit.score))
+        if len(picked) < limit:
+            similar = searcher.more_like(docnum, "body", top=limit + len(picked) + 1, numterms=12)
+            for hit in similar:
+                if hit.docnum != docnum:
+                    picked.setdefault(hit.docnum, float(hit.score))
+        return [
+            _hit(searcher.stored_fields(number), score)
+            for number, score in list(picked.items())[:limit]
+        ]
+
+
+def _hit(fields: Mapping[str, Any], score: float, snippet: str = "") -> Hit:
+    return Hit(
+        id=fields["id"],
+        score=round(float(score), 4),
+        title=fields["title"],
+        url=fields.get("url", ""),
+        source=fields.get("source", ""),
+        qtype=fields.get("qtype", ""),
+        focus=fields.get("focus", ""),
+        snippet=snippet,
+    )
+
+
+def _filter(filters: Mapping[str, Sequence[str]] | None) -> wq.Query | None:
+    """Restrict to any of the given values of each field (source, qtype)."""
+    clauses = [
+        wq.Or([wq.Term(name, value) for value in values])
+        for name, values in (filters or {}).items()
+        if name in ("source", "qtype") and values
+    ]
+    return wq.And(clauses) if clauses else None

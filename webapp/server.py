@@ -1,0 +1,35 @@
+"""``medsearch serve``: the app under gunicorn, configured from code."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from webapp import create_app
+
+
+class _Server(BaseApplication):  # type: ignore[misc]
+    def __init__(self, config: Mapping[str, Any], options: Mapping[str, Any]) -> None:
+        self._config = config
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return create_app(self._config)
+
+
+def serve(config: Mapping[str, Any], host: str, port: int, workers: int, threads: int) -> None:
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "accesslog": "-",
+        "errorlog": "-",
+    }
+    _Server(config, options).run()
