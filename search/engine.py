@@ -10,12 +10,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh import sorting
 from whoosh.searching import Searcher
 
 from search import indexing, questions
@@ -26,6 +27,8 @@ from search.snippets import make_snippet
 MAX_LIMIT = 100
 MAX_OFFSET = 1000
 RELATED_LIMIT = 5
+# Stored, sortable fields that results can be counted and filtered by.
+FACETS = ("source", "qtype")
 
 
 class IndexUnavailable(Exception):
@@ -52,6 +55,8 @@ class Results:
     hits: list[Hit]
     took_ms: float
     terms: tuple[str, ...] = ()
+    # Counts of the matching articles by facet ("source", "qtype") and value, most first.
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -163,6 +168,9 @@ class Engine:
             questions.build_query(question),
             limit=offset + limit,
             filter=_filter(filters),
+            # Counted while the matches are collected: one pass, not a second query.
+            groupedby={name: sorting.FieldFacet(name) for name in FACETS},
+            maptype=sorting.Count,
         )
         terms = set(question.terms)
         hits = [
@@ -176,6 +184,7 @@ class Engine:
             hits=hits,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             terms=question.terms,
+            facets={name: _counts(found.groups(name)) for name in FACETS},
         )
 
     # -- articles ---------------------------------------------------------------------
@@ -238,11 +247,16 @@ def _hit(fields: Mapping[str, Any], score: float, snippet: str = "") -> Hit:
     )
 
 
+def _counts(groups: Mapping[Any, int]) -> dict[str, int]:
+    pairs = ((str(value), count) for value, count in groups.items() if value)
+    return dict(sorted(pairs, key=lambda pair: (-pair[1], pair[0])))
+
+
 def _filter(filters: Mapping[str, Sequence[str]] | None) -> wq.Query | None:
     """Restrict to any of the given values of each field (source, qtype)."""
     clauses = [
         wq.Or([wq.Term(name, value) for value in values])
         for name, values in (filters or {}).items()
-        if name in ("source", "qtype") and values
+        if name in FACETS and values
     ]
     return wq.And(clauses) if clauses else None

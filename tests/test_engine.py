@@ -99,3 +99,14 @@ def test_article_and_related(engine: Engine) -> None:
 def test_a_missing_index_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(IndexUnavailable, match="medsearch build"):
         Engine(tmp_path / "nowhere").search("anything")
+
+
+def test_facets_count_matches_by_source_and_question_type(engine: Engine) -> None:
+    results = engine.search("treated treatment symptoms")
+    assert sum(results.facets["source"].values()) == results.total
+    assert results.facets["qtype"]["treatment"] == 3
+    assert list(results.facets["qtype"].values()) == sorted(
+        results.facets["qtype"].values(), reverse=True
+    )
+    narrowed = engine.search("treated treatment symptoms", filters={"qtype": ["treatment"]})
+    assert narrowed.facets["qtype"] == {"treatment": 3}
