@@ -155,3 +155,56 @@ def serve(index_dir: Path, host: str, port: int, workers: int, threads: int) -> 
     from webapp.server import serve as run_server
 
     run_server({"INDEX": str(index_dir)}, host=host, port=port, workers=workers, threads=threads)
+
+
+@main.command(name="eval")
+@index_option
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="../shared/data",
+    show_default=True,
+    help="Folder holding liveqa-train/.",
+)
+@click.option(
+    "--paraphrase",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="eval/paraphrase.tsv",
+    show_default=True,
+    help="The team's paraphrase questions.",
+)
+@click.option("--qrels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--run", "run_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def evaluate(
+    index_dir: Path, data: Path, paraphrase: Path, qrels: Path | None, run_file: Path | None
+) -> None:
+    """Measure relevance: a TREC run against qrels, or the engine on the development sets."""
+    from search import evaluation
+
+    if qrels or run_file:
+        if not (qrels and run_file):
+            raise click.UsageError("--qrels and --run go together")
+        judged = evaluation.read_qrelsfile(qrels)
+        topics = [evaluation.Topic(qid, "") for qid in dict.fromkeys(q.query_id for q in judged)]
+        dev = evaluation.DevSet(qrels.name, topics, judged)
+        scores = evaluation.measure(dev, evaluation.read_runfile(run_file))
+        click.echo(
+            f"{len(topics)} questions: " + ", ".join(f"{k} {v:.3f}" for k, v in scores.items())
+        )
+        return
+    try:
+        engine = Engine(index_dir)
+        sets = evaluation.development_sets(engine.documents(), data, paraphrase)
+    except IndexUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not sets:
+        raise click.ClickException(f"no development sets found under {data} or at {paraphrase}")
+
+    def ranker(text: str) -> list[tuple[str, float]]:
+        return [(hit.id, hit.score) for hit in engine.search(text, limit=10).hits]
+
+    for name, _, count, scores in evaluation.compare(sets, {"medsearch": ranker}):
+        click.echo(
+            f"{name:<22} {count:>4} questions  "
+            + "  ".join(f"{k} {v:.3f}" for k, v in scores.items())
+        )

@@ -23,6 +23,7 @@ from search import indexing, questions
 from search.schema import SCHEMA_VERSION
 from search.sentences import SentenceSplitter
 from search.snippets import make_snippet
+from search.synonyms import curated
 
 MAX_LIMIT = 100
 MAX_OFFSET = 1000
@@ -77,6 +78,7 @@ class _Build:
     path: Path
     index: Any
     splitter: SentenceSplitter
+    foci: questions.FocusIndex
     manifest: dict[str, Any]
     generation: int
 
@@ -129,7 +131,14 @@ class Engine:
         except (OSError, whoosh_index.IndexError) as exc:
             raise IndexUnavailable(f"{path}: cannot open index: {exc}") from exc
         self._generation += 1
-        return _Build(path, index, SentenceSplitter.load(path), manifest, self._generation)
+        return _Build(
+            path=path,
+            index=index,
+            splitter=SentenceSplitter.load(path),
+            foci=questions.FocusIndex(indexing.read_foci(path), curated()),
+            manifest=manifest,
+            generation=self._generation,
+        )
 
     def _searcher(self) -> tuple[_Build, Searcher]:
         build = self._current()
@@ -163,7 +172,13 @@ class Engine:
         limit = max(1, min(limit, MAX_LIMIT))
         offset = max(0, min(offset, MAX_OFFSET))
         build, searcher = self._searcher()
-        question = questions.parse(text)
+        question = questions.parse(
+            text,
+            foci=build.foci,
+            idf=questions.idf_from(
+                lambda term: searcher.doc_frequency("body", term), searcher.doc_count()
+            ),
+        )
         found = searcher.search(
             questions.build_query(question),
             limit=offset + limit,
@@ -172,7 +187,7 @@ class Engine:
             groupedby={name: sorting.FieldFacet(name) for name in FACETS},
             maptype=sorting.Count,
         )
-        terms = set(question.terms)
+        terms = set(question.terms).union(*question.expansions)
         hits = [
             _hit(doc, doc.score, make_snippet(doc["body"], terms, build.splitter))
             for doc in found[offset : offset + limit]
@@ -186,6 +201,17 @@ class Engine:
             terms=question.terms,
             facets={name: _counts(found.groups(name)) for name in FACETS},
         )
+
+    def rank(self, q: wq.Query, limit: int = 10) -> list[tuple[str, float]]:
+        """(id, score) of the top articles for a ready-made Whoosh query: for evaluation
+        baselines, which must run on the same index as the engine."""
+        _, searcher = self._searcher()
+        return [(hit["id"], float(hit.score)) for hit in searcher.search(q, limit=limit)]
+
+    def documents(self) -> list[dict[str, Any]]:
+        """The stored fields of every article (for building relevance judgements)."""
+        _, searcher = self._searcher()
+        return [dict(fields) for fields in searcher.all_stored_fields()]
 
     # -- articles ---------------------------------------------------------------------
 

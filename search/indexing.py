@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 CURRENT = "current"
 BUILDS = "builds"
 MANIFEST = "build.json"
+FOCI = "foci.json"
 PARTIAL = ".partial"
 # The build being served and the one before it are kept: a reader that opened the previous
 # build a moment before the switch can finish its work.
@@ -190,6 +191,8 @@ def _write(
     writer = index.writer(limitmb=256)
     seen: dict[str, str] = {}
     bodies: list[str] = []
+    # focus key → the names it goes by (focus names and synonyms), for question understanding.
+    foci: dict[str, dict[str, None]] = {}
     by_path = {file: (root, kind) for file, root, kind in files}
     ordered = [file for file, _, _ in files]
     try:
@@ -208,13 +211,18 @@ def _write(
                         report.problems.append(item)
                     continue
                 seen[item.id] = str(file)
-                writer.add_document(**_document(item))
+                document = _document(item)
+                writer.add_document(**document)
                 bodies.append(item.body)
+                if document["focus_key"]:
+                    names = foci.setdefault(document["focus_key"], {})
+                    names.update(dict.fromkeys((item.focus, *item.synonyms)))
                 report.indexed += 1
         if report.indexed == 0:
             first = f": {report.problems[0]}" if report.problems else ""
             raise BuildError(f"nothing could be indexed{first}")
         sentences.save(sentences.train(sentences.sample(bodies)), directory)
+        save_foci({key: list(names) for key, names in foci.items()}, directory)
         writer.commit()
     except BaseException:
         writer.cancel()
@@ -232,6 +240,15 @@ def _write_manifest(directory: Path, report: BuildReport) -> None:
         "seconds": round(report.seconds, 3),
     }
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
+def save_foci(foci: dict[str, list[str]], directory: Path) -> None:
+    (directory / FOCI).write_text(json.dumps(foci, ensure_ascii=False), encoding="utf-8")
+
+
+def read_foci(build_dir: Path) -> dict[str, list[str]]:
+    path = build_dir / FOCI
+    return dict(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else {}
 
 
 def read_manifest(build_dir: Path) -> dict[str, Any]:

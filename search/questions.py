@@ -1,39 +1,358 @@
-"""From a reader's question to a Whoosh query — pure functions, no index needed.
+"""From a reader's question to a Whoosh query — pure functions, testable without an index.
 
-User text is never handed to Whoosh's query parser: "?", "*", ":", quotes and brackets are
-plain characters here, and a trailing "?" cannot become a wildcard.
+A question is understood in four steps: politeness, greetings and signatures go
+(``normalise``); in a long message the sentences that ask are found (``asked_part``); the kind
+of answer wanted is recognised (``question_types``); the condition, drug or test asked about is
+found among the index's focus names and their synonyms (``FocusIndex``). ``build_query`` then
+asks for the question's words in every field and rewards the articles whose focus and question
+type match. User text is never handed to Whoosh's query parser: "?", "*", ":", quotes and
+brackets are plain characters here, and a trailing "?" cannot become a wildcard.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from whoosh import query
 
-from search.analysis import unique_terms
+from search.analysis import stem, terms
 from search.ranking import WEIGHTS, Weights
+from search.synonyms import MAX_PHRASE, Phrase, SynonymTable, curated
 
 FIELDS = ("title", "focus", "body")
+
+# -- question types -------------------------------------------------------------------------
+
+# Canonical question types: the phrases that ask for them, and the article types (MedQuAD's
+# ``qtype`` values, which the starter corpus uses too) that answer them. Order matters only for
+# reading; every type whose cue appears is reported.
+QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "causes": (
+        r"\bcaus|\bwhy (do|does|did|would|is|are|am|can|might)\b|\breasons?\b|\bwhat makes\b"
+        r"|\btrigger|\bhow (do|does|did|can) (you|i|people|someone|one|a person) (get|catch)\b"
+        r"|\bcome back\b|\brecur",
+        ("causes",),
+    ),
+    "symptoms": (
+        r"\bsymptom|\bsigns?\b|\bhow (do|would|can) (i|you) (know|tell)\b|\bfeel like\b"
+        r"|\bwhat does .* (feel|look) like\b",
+        ("symptoms",),
+    ),
+    "treatment": (
+        r"\btreat|\bcure|\btherap|\bremed|\bget rid of\b|\bmanage|\bmedicines? for\b"
+        r"|\bmedications? for\b|\bdrugs? for\b|\bpills? for\b|\bsurgery for\b|\bhelp with\b"
+        r"|\bwhat (can|should) i do\b|\bhow to (stop|relieve|heal|fix)\b|\brelie",
+        ("treatment",),
+    ),
+    "diagnosis": (
+        r"\bdiagnos|\btests?\b|\btesting\b|\bscreen|\bdetect|\bexam|\bscan\b|\bcheck(ed)? for\b"
+        r"|\bbiopsy\b",
+        ("exams and tests",),
+    ),
+    "prevention": (
+        r"\bprevent|\bavoid|\bstop .* (getting|from)\b|\blower (my|the|your) (risk|chances?)\b"
+        r"|\breduce (my|the|your) (risk|chances?)\b|\bprotect",
+        ("prevention",),
+    ),
+    "outlook": (
+        r"\boutlook\b|\bprognos|\blife expectancy\b|\bsurviv|\bdie (of|from)\b|\bfatal|\bdeadly\b"
+        r"|\bcurable\b|\brecover|\bhow long (will|does|do|can)\b|\bgo away\b|\blife span\b"
+        r"|\bchances?\b",
+        ("outlook",),
+    ),
+    "inheritance": (
+        r"\bhereditar|\binherit|\bgenetic\b|\brun(s)? in (the )?famil|\bpass(ed)? (it )?(on|down)\b"
+        r"|\bfrom (my|their|his|her) (parents?|mother|father|mom|dad)\b|\bcarrier",
+        ("inheritance", "genetic changes"),
+    ),
+    "genetic changes": (r"\bgenes?\b|\bmutation|\bchromosom", ("genetic changes",)),
+    "frequency": (
+        r"\bhow (common|rare|many people|often does)\b|\bprevalen|\bincidence\b"
+        r"|\bis it (rare|common)\b",
+        ("frequency",),
+    ),
+    "susceptibility": (
+        r"\bat risk\b|\brisk factors?\b|\bwho (gets|is likely|can get)\b|\bmore likely\b"
+        r"|\bsusceptib|\bcontagious\b|\bcatching\b|\binfectious\b",
+        ("susceptibility",),
+    ),
+    "complications": (
+        r"\bcomplication|\blong[- ]term effects?\b|\bwhat happens if\b|\blead to\b|\bdamage\b"
+        r"|\bif (it is|it's|left) untreated\b",
+        ("complications",),
+    ),
+    "side effects": (
+        r"\bside[- ]effects?\b|\badverse\b|\breactions? to\b|\bsafe to take\b|\bis it safe\b",
+        ("side effects", "precautions", "important warning"),
+    ),
+    "dosage": (
+        r"\bdos(e|es|age|ing)\b|\bhow (much|many|often) (should|can|do) i take\b|\bmg\b"
+        r"|\bmissed (a )?dose\b|\bforg[eo]t\b",
+        ("dose", "usage", "forget a dose"),
+    ),
+    "usage": (
+        r"\bhow (do|should) i (take|use)\b|\bwhat is .* used for\b|\bused (for|to treat)\b"
+        r"|\bindicat|\bwhy (is|was) .* prescribed\b",
+        ("usage", "indication"),
+    ),
+    "interactions": (
+        r"\binteract|\btake .* with\b|\bmix(ing)? .* with\b|\btogether with\b|\bcombine",
+        (
+            "interactions with medications",
+            "interactions with herbs and supplements",
+            "interactions with foods",
+        ),
+    ),
+    "research": (
+        r"\bresearch\b|\bclinical trials?\b|\bstud(y|ies)\b|\bnew treatments?\b",
+        ("research",),
+    ),
+    "information": (
+        r"^\s*(what|who) (is|are)\b|\btell me about\b|\binformation (on|about)\b|\bexplain\b"
+        r"|\bwhat does .* mean\b|\bmeaning of\b|\bdefin",
+        ("information",),
+    ),
+}
+_TYPE_CUES = {name: re.compile(cue) for name, (cue, _) in QUESTION_TYPES.items()}
+
+
+def question_types(text: str) -> tuple[str, ...]:
+    """Every canonical question type the phrasing asks for, in the table's order.
+
+    "information" ("what is…", "tell me about…") is what is left when nothing more specific
+    is asked: "what are the symptoms of X" asks for symptoms.
+    """
+    lowered = text.lower()
+    found = tuple(name for name, cue in _TYPE_CUES.items() if cue.search(lowered))
+    specific = tuple(name for name in found if name != "information")
+    return specific or ("information",)
+
+
+def article_types(types: Iterable[str]) -> tuple[str, ...]:
+    """The article ``qtype`` values that answer these question types."""
+    found: dict[str, None] = {}
+    for name in types:
+        found.update(dict.fromkeys(QUESTION_TYPES[name][1]))
+    return tuple(found)
+
+
+# -- normalising and finding what is asked --------------------------------------------------------
+
+_GREETING = re.compile(
+    r"^\s*(hi|hello|hey|greetings|good (morning|afternoon|evening)|dear [^,\n]{0,40})\b[\s,.!:-]*",
+    re.IGNORECASE,
+)
+_SIGN_OFF = re.compile(
+    r"(?:[\s,.!]*\b(thanks?( you)?( so much| very much| in advance)?|many thanks|regards|"
+    r"best( wishes)?|sincerely|cheers|god bless|respectfully)\b[\s,.!]*[\w .'-]{0,40})\s*$",
+    re.IGNORECASE,
+)
+_POLITENESS = re.compile(
+    r"\b(i was wondering (if|whether)|i am wondering (if|whether)|i'?m wondering (if|whether)"
+    r"|i would like to know|i'?d like to know|i want(ed)? to know|i need to know"
+    r"|(can|could|would) (you|someone|anyone) (please )?(tell|let) me( know)?|please let me know"
+    r"|(you|someone|anyone) (can|could|would) (please )?(tell|let) me( know)?"
+    r"|please advise|please help( me)?|any (help|information|advice|info)( would be| is)?"
+    r"( greatly| much)? appreciated|thank you( in advance)?|thanks( in advance)?"
+    r"|(can|could) you help( me)?|i have a question( about)?|my question is)\b",
+    re.IGNORECASE,
+)
+# Words of asking, not of medicine: dropped from the query's terms (compared as stems).
+_FILLER_WORDS = (
+    "please thanks thank hi hello hey dear sir madam regards sincerely know tell wonder "
+    "wondering like want wanted need help info information question questions ask asking "
+    "anyone someone somebody anybody something anything thing things really also just "
+    "advice advise appreciate appreciated let kind kindly possible maybe any many much "
+    "lot lots would could should might must shall may can get got people person"
+)
+FILLER = frozenset(stem(w) for w in _FILLER_WORDS.split())
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_ASKS = re.compile(
+    r"\?|^\s*(what|why|how|when|where|which|who|whom|is|are|am|can|could|does|do|did|should"
+    r"|will|would|has|have|was|were)\b|\b(want|like|need|wish) to (know|find out|learn)\b"
+    r"|\bwonder|\btell me\b|\blet me know\b|\bany (advice|suggestions?|ideas?|information)\b"
+    r"|\blooking for\b|\binformation (on|about)\b",
+    re.IGNORECASE,
+)
+# A message longer than this (in words) is a story with a question in it.
+LONG_MESSAGE = 40
+
+
+def normalise(text: str) -> str:
+    """The question without greetings, sign-offs and politeness formulas."""
+    text = _GREETING.sub("", text.strip())
+    text = _SIGN_OFF.sub("", text)
+    return _POLITENESS.sub(" ", text).strip()
+
+
+def asked_part(text: str) -> str:
+    """In a long message, the subject line and the sentences that ask; else the whole text.
+
+    Answering a short summary of a consumer message instead of the whole message lifted answer
+    quality by more than half in NLM's study of these questions (Ben Abacha & Demner-Fushman,
+    AMIA 2019): the story around a question mostly adds noise.
+    """
+    if len(text.split()) <= LONG_MESSAGE:
+        return text
+    lines = text.strip().split("\n", 1)
+    subject = lines[0] if len(lines) == 2 and len(lines[0].split()) <= 12 else ""
+    body = lines[1] if subject else text
+    asking = [s for s in _SENTENCE_END.split(body) if s.strip() and _ASKS.search(s)]
+    kept = " ".join([subject, *asking]).strip()
+    return kept if len(kept.split()) >= 3 else text
+
+
+# -- foci -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Focus:
+    """A focus found in a question: the words matched and the focus keys they name."""
+
+    phrase: Phrase
+    keys: tuple[str, ...]
+    start: int
+
+
+class FocusIndex:
+    """Focus names (and their synonyms) of an index, looked up by their analysed terms.
+
+    Tolerant of plurals, possessives, case and hyphens because names and questions go through
+    the same analyzer; the longest name found wins ("type 2 diabetes" over "diabetes").
+    """
+
+    def __init__(self, names: Mapping[str, Iterable[str]], synonyms: SynonymTable | None = None):
+        """``names``: focus key → names it is known by (its name and synonyms)."""
+        table: dict[Phrase, set[str]] = {}
+        for key, known_as in names.items():
+            for name in known_as:
+                phrase = tuple(terms(name))
+                if phrase and len(phrase) <= MAX_PHRASE and not set(phrase) <= FILLER:
+                    table.setdefault(phrase, set()).add(key)
+        # A curated synonym of a focus name names that focus too ("heart attack" → the
+        # "myocardial infarction" articles).
+        for phrase, keys in list(table.items()):
+            for other in synonyms.alternatives(phrase) if synonyms else ():
+                table.setdefault(other, set()).update(keys)
+        self._table = {phrase: tuple(sorted(keys)) for phrase, keys in table.items()}
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def find(self, words: Sequence[str], limit: int = 3) -> list[Focus]:
+        """Focus names in ``words``: non-overlapping, longest first, then by position."""
+        found: list[Focus] = []
+        covered: set[int] = set()
+        for n in range(min(MAX_PHRASE, len(words)), 0, -1):
+            for i in range(len(words) - n + 1):
+                if covered.intersection(range(i, i + n)):
+                    continue
+                phrase = tuple(words[i : i + n])
+                keys = self._table.get(phrase)
+                if keys:
+                    found.append(Focus(phrase, keys, i))
+                    covered.update(range(i, i + n))
+        return sorted(found, key=lambda f: (-len(f.phrase), f.start))[:limit]
+
+
+# -- the parsed question and its query ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Question:
     text: str
     terms: tuple[str, ...]
+    types: tuple[str, ...] = ()
+    foci: tuple[Focus, ...] = ()
+    expansions: tuple[Phrase, ...] = field(default=())
 
 
-def parse(text: str, weights: Weights = WEIGHTS) -> Question:
-    """The question's informative terms (stop words and question words gone, stemmed)."""
-    return Question(text=text, terms=tuple(unique_terms(text)[: weights.max_terms]))
+def parse(
+    text: str,
+    foci: FocusIndex | None = None,
+    idf: Callable[[str], float] | None = None,
+    synonyms: SynonymTable | None = None,
+    weights: Weights = WEIGHTS,
+) -> Question:
+    """Understand a question: its informative terms, question types, foci and synonyms.
+
+    ``idf`` (from the index) ranks terms when a long message has more than the query can use.
+    """
+    cleaned = normalise(text)
+    asked = asked_part(cleaned)
+    words = [t for t in terms(asked) if t not in FILLER]
+    found = tuple(foci.find(terms(cleaned))) if foci else ()
+    unique = list(dict.fromkeys(words))
+    if len(unique) > weights.max_terms and idf is not None:
+        keep = set(sorted(unique, key=idf, reverse=True)[: weights.max_terms])
+        unique = [t for t in unique if t in keep]
+    table = curated() if synonyms is None else synonyms
+    expansions = tuple(
+        dict.fromkeys(alt for match in table.find(words) for alt in match.alternatives)
+    )
+    return Question(
+        text=text,
+        terms=tuple(unique[: weights.max_terms]),
+        types=question_types(asked),
+        foci=found,
+        expansions=expansions[: weights.max_expansions],
+    )
+
+
+def _in_fields(words: Phrase, boosts: Mapping[str, float], scale: float = 1.0) -> query.Query:
+    """One word or phrase sought in every field, each with its weight."""
+    if len(words) == 1:
+        return query.Or([query.Term(f, words[0], boost=b * scale) for f, b in boosts.items()])
+    return query.Or([query.Phrase(f, list(words), boost=b * scale) for f, b in boosts.items()])
 
 
 def build_query(question: Question, weights: Weights = WEIGHTS) -> query.Query:
-    """Each term sought in every field, terms OR-ed with a coordination bonus."""
+    """The Whoosh query for a parsed question.
+
+    Matching: any of the question's terms (or their synonyms) in any field, with a
+    coordination bonus. Ranking bonuses, added only to articles that already match: the
+    article's focus is the question's focus; its type answers the question's type; the focus
+    name appears as a phrase in its title.
+    """
     boosts = {"title": weights.title, "focus": weights.focus, "body": weights.body}
-    per_term = [
-        query.Or([query.Term(name, term, boost=boosts[name]) for name in FIELDS])
-        for term in question.terms
-    ]
-    if not per_term:
+    clauses = [_in_fields((term,), boosts) for term in question.terms]
+    clauses += [_in_fields(p, boosts, weights.synonym) for p in question.expansions]
+    if not clauses:
         return query.NullQuery
-    return query.Or(per_term, scale=weights.coordination)
+    matching = query.Or(clauses, scale=weights.coordination)
+
+    bonuses: list[query.Query] = []
+    focus_keys = [key for focus in question.foci for key in focus.keys]
+    if focus_keys:
+        bonuses.append(
+            query.ConstantScoreQuery(
+                query.Or([query.Term("focus_key", key) for key in focus_keys]),
+                weights.focus_match,
+            )
+        )
+    wanted = article_types(question.types)
+    if wanted:
+        bonuses.append(
+            query.ConstantScoreQuery(
+                query.Or([query.Term("qtype", t) for t in wanted]), weights.type_match
+            )
+        )
+    for focus in question.foci[:1]:
+        if len(focus.phrase) > 1:
+            bonuses.append(query.Phrase("title", list(focus.phrase), boost=weights.phrase))
+    if not bonuses:
+        return matching
+    return query.AndMaybe(matching, query.Or(bonuses))
+
+
+def idf_from(doc_frequency: Callable[[str], int], documents: int) -> Callable[[str], float]:
+    """An idf function over the body field's document frequencies."""
+
+    def idf(term: str) -> float:
+        return math.log(1 + documents / (1 + doc_frequency(term)))
+
+    return idf
