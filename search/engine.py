@@ -19,7 +19,7 @@ from whoosh import query as wq
 from whoosh import sorting
 from whoosh.searching import Searcher
 
-from search import indexing, questions
+from search import indexing, questions, ranking
 from search.schema import SCHEMA_VERSION
 from search.sentences import SentenceSplitter
 from search.snippets import make_snippet
@@ -71,6 +71,21 @@ class ArticleView:
     focus: str
     synonyms: tuple[str, ...]
     related: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A first-stage match: its stored fields and its second-stage features."""
+
+    fields: dict[str, Any]
+    features: dict[str, float]
+
+
+@dataclass(frozen=True)
+class _Pool:
+    candidates: list[Candidate]
+    total: int
+    facets: dict[str, dict[str, int]]
 
 
 @dataclass
@@ -172,33 +187,77 @@ class Engine:
         limit = max(1, min(limit, MAX_LIMIT))
         offset = max(0, min(offset, MAX_OFFSET))
         build, searcher = self._searcher()
-        question = questions.parse(
-            text,
-            foci=build.foci,
-            idf=questions.idf_from(
-                lambda term: searcher.doc_frequency("body", term), searcher.doc_count()
-            ),
-        )
-        found = searcher.search(
-            questions.build_query(question),
-            limit=offset + limit,
-            filter=_filter(filters),
-            # Counted while the matches are collected: one pass, not a second query.
-            groupedby={name: sorting.FieldFacet(name) for name in FACETS},
-            maptype=sorting.Count,
+        question = self._parse(text, build, searcher)
+        pool = self._candidates(searcher, question, filters, need=offset + limit)
+        ranked = sorted(
+            pool.candidates,
+            key=lambda c: (ranking.score(c.features), c.features["bm25"]),
+            reverse=True,
         )
         terms = set(question.terms).union(*question.expansions)
         hits = [
-            _hit(doc, doc.score, make_snippet(doc["body"], terms, build.splitter))
-            for doc in found[offset : offset + limit]
+            _hit(
+                c.fields,
+                ranking.score(c.features),
+                make_snippet(c.fields["body"], terms, build.splitter),
+            )
+            for c in ranked[offset : offset + limit]
         ]
         return Results(
             query=text,
-            total=len(found),
+            total=pool.total,
             offset=offset,
             hits=hits,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             terms=question.terms,
+            facets=pool.facets,
+        )
+
+    def candidates(self, text: str) -> list[Candidate]:
+        """The second stage's input for a question: each candidate with its features (for
+        tuning the weights in ``search.ranking`` without re-running the first stage)."""
+        build, searcher = self._searcher()
+        return self._candidates(searcher, self._parse(text, build, searcher), None, 0).candidates
+
+    def _parse(self, text: str, build: _Build, searcher: Searcher) -> questions.Question:
+        documents = searcher.doc_count()
+        return questions.parse(
+            text,
+            foci=build.foci,
+            idf=questions.idf_from(lambda term: searcher.doc_frequency("body", term), documents),
+        )
+
+    def _candidates(
+        self,
+        searcher: Searcher,
+        question: questions.Question,
+        filters: Mapping[str, Sequence[str]] | None,
+        need: int,
+    ) -> _Pool:
+        """First stage: BM25F's best matches plus the articles about the question's foci."""
+        restrict = _filter(filters)
+        found = searcher.search(
+            questions.build_query(question),
+            limit=max(ranking.WEIGHTS.candidates, need),
+            filter=restrict,
+            # Counted while the matches are collected: one pass, not a second query.
+            groupedby={name: sorting.FieldFacet(name) for name in FACETS},
+            maptype=sorting.Count,
+        )
+        bm25 = {hit.docnum: float(hit.score) for hit in found}
+        about = questions.focus_query(question)
+        if about is not None:
+            for hit in searcher.search(about, limit=ranking.WEIGHTS.candidates, filter=restrict):
+                bm25.setdefault(hit.docnum, 0.0)
+        best = max(bm25.values(), default=0.0)
+        asked = questions.asked(question)
+        candidates = []
+        for docnum, score in bm25.items():
+            fields = searcher.stored_fields(docnum)
+            candidates.append(Candidate(fields, ranking.features(asked, fields, score, best)))
+        return _Pool(
+            candidates=candidates,
+            total=max(len(found), len(bm25)),
             facets={name: _counts(found.groups(name)) for name in FACETS},
         )
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from whoosh import query
 
 from search.analysis import stem, terms
-from search.ranking import WEIGHTS, Weights
+from search.ranking import WEIGHTS, Asked, Weights
 from search.synonyms import MAX_PHRASE, Phrase, SynonymTable, curated
 
 FIELDS = ("title", "focus", "body")
@@ -38,50 +38,59 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "symptoms": (
         r"\bsymptom|\bsigns?\b|\bhow (do|would|can) (i|you) (know|tell)\b|\bfeel like\b"
-        r"|\bwhat does .* (feel|look) like\b",
+        r"|\bwhat does .* (feel|look) like\b|\bdoes (it|.*) hurt\b|\bnot notice\b|\bnotice\b"
+        r"|\bwarning signs?\b",
         ("symptoms",),
     ),
     "treatment": (
         r"\btreat|\bcure|\btherap|\bremed|\bget rid of\b|\bmanage|\bmedicines? for\b"
-        r"|\bmedications? for\b|\bdrugs? for\b|\bpills? for\b|\bsurgery for\b|\bhelp with\b"
-        r"|\bwhat (can|should) i do\b|\bhow to (stop|relieve|heal|fix)\b|\brelie",
+        r"|\bmedications? for\b|\bdrugs? for\b|\bpills? for\b|\bsurgery for\b|\bhelp (with|for)\b"
+        r"|\bwhat (can|should) (i|we|you) do\b|\bhow to (stop|relieve|heal|fix)\b|\brelie"
+        r"|\bantibiotics?\b|\bmedicine for\b|\btake medicine\b|\bdoes .* help\b|\bsplint\b"
+        r"|\bneed surgery\b|\bkeep .* under control\b|\bcontrol",
         ("treatment",),
     ),
     "diagnosis": (
-        r"\bdiagnos|\btests?\b|\btesting\b|\bscreen|\bdetect|\bexam|\bscan\b|\bcheck(ed)? for\b"
-        r"|\bbiopsy\b",
+        r"\btests?\b|\btesting\b|\bscreen|\bdetect|\bexam|\bscan\b|\bcheck(ed)? for\b"
+        r"|\bbiopsy\b|\bhow (do|can|would) (doctors?|they|you|i) (know|tell|find out|diagnose)\b"
+        r"|\bhow (is|are) .* diagnosed\b|\bdiagnose\b",
         ("exams and tests",),
     ),
     "prevention": (
         r"\bprevent|\bavoid|\bstop .* (getting|from)\b|\blower (my|the|your) (risk|chances?)\b"
-        r"|\breduce (my|the|your) (risk|chances?)\b|\bprotect",
+        r"|\breduce (my|the|your) (risk|chances?)\b|\bprotect|\bmake sure .* (not|don'?t)\b"
+        r"|\bvaccin|\bshots?\b|\bkeep .* from (getting|coming)\b|\bcome back\b",
         ("prevention",),
     ),
     "outlook": (
-        r"\boutlook\b|\bprognos|\blife expectancy\b|\bsurviv|\bdie (of|from)\b|\bfatal|\bdeadly\b"
-        r"|\bcurable\b|\brecover|\bhow long (will|does|do|can)\b|\bgo away\b|\blife span\b"
-        r"|\bchances?\b",
+        r"\boutlook\b|\bprognos|\blife ?(expectancy|span)\b|\bsurviv|\bdie (of|from)\b|\bfatal"
+        r"|\bdeadly\b|\bcurable\b|\brecover|\bhow long (will|does|do|can) (it|they|i|you|.*) "
+        r"(live|last)\b|\bgo away\b|\bback to normal\b|\bprogress|\bget worse\b|\bnormal life\b"
+        r"|\blifespan\b",
         ("outlook",),
     ),
     "inheritance": (
-        r"\bhereditar|\binherit|\bgenetic\b|\brun(s)? in (the )?famil|\bpass(ed)? (it )?(on|down)\b"
-        r"|\bfrom (my|their|his|her) (parents?|mother|father|mom|dad)\b|\bcarrier",
+        r"\bhereditar|\binherit|\bgenetic\b|\brun(s)? in (the )?famil|\bpass(ed|ing)? (it )?(on|down)"
+        r"\b(?! (its|it's) own)|\bpass(ing)? .* to (my|our|his|her|their) (kids|children|baby|son|daughter)"
+        r"|\bfrom (my|their|his|her) (parents?|mother|father|mom|dad)\b|\bcarrier"
+        r"|\bneither parent\b|\bget it too\b|\bin (the|our|my) family\b",
         ("inheritance", "genetic changes"),
     ),
     "genetic changes": (r"\bgenes?\b|\bmutation|\bchromosom", ("genetic changes",)),
     "frequency": (
-        r"\bhow (common|rare|many people|often does)\b|\bprevalen|\bincidence\b"
-        r"|\bis it (rare|common)\b",
+        r"\bhow (common|rare|often does)\b|\bhow many\b(?! times)|\bprevalen|\bincidence\b"
+        r"|\bis it (rare|common)\b|\bwhat percent",
         ("frequency",),
     ),
     "susceptibility": (
-        r"\bat risk\b|\brisk factors?\b|\bwho (gets|is likely|can get)\b|\bmore likely\b"
-        r"|\bsusceptib|\bcontagious\b|\bcatching\b|\binfectious\b",
+        r"\bat risk\b|\brisk\b|\bwho (gets|is likely|can get)\b|\bmore likely\b"
+        r"|\bsusceptib|\bcontagious\b|\bcatching\b|\binfectious\b|\bspread|\braises? (my|your|the)"
+        r"|\bchances? of (getting|having)\b|\bcan (i|you) (get|catch)\b",
         ("susceptibility",),
     ),
     "complications": (
         r"\bcomplication|\blong[- ]term effects?\b|\bwhat happens if\b|\blead to\b|\bdamage\b"
-        r"|\bif (it is|it's|left) untreated\b",
+        r"|\bif (it is|it's|left) untreated\b|\bturn into\b|\bstill (has|have) \b|\bafter effects?\b",
         ("complications",),
     ),
     "side effects": (
@@ -107,9 +116,10 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         ),
     ),
     "research": (
-        r"\bresearch\b|\bclinical trials?\b|\bstud(y|ies)\b|\bnew treatments?\b",
+        r"\bresearch|\bclinical trials?\b|\bstud(y|ies|ying)\b|\bnew treatments?\b|\bscientists\b",
         ("research",),
     ),
+    "stages": (r"\bstages?\b|\bstaging\b", ("stages",)),
     "information": (
         r"^\s*(what|who) (is|are)\b|\btell me about\b|\binformation (on|about)\b|\bexplain\b"
         r"|\bwhat does .* mean\b|\bmeaning of\b|\bdefin",
@@ -285,7 +295,11 @@ def parse(
     cleaned = normalise(text)
     asked = asked_part(cleaned)
     words = [t for t in terms(asked) if t not in FILLER]
-    found = tuple(foci.find(terms(cleaned))) if foci else ()
+    found = foci.find(terms(cleaned)) if foci else []
+    if idf is not None:
+        # A one-word focus that is everywhere ("blood", "pain") is the subject only when
+        # nothing more specific was named: it goes after the others.
+        found.sort(key=lambda f: len(f.phrase) == 1 and idf(f.phrase[0]) < weights.generic_idf)
     unique = list(dict.fromkeys(words))
     if len(unique) > weights.max_terms and idf is not None:
         keep = set(sorted(unique, key=idf, reverse=True)[: weights.max_terms])
@@ -298,7 +312,7 @@ def parse(
         text=text,
         terms=tuple(unique[: weights.max_terms]),
         types=question_types(asked),
-        foci=found,
+        foci=tuple(found),
         expansions=expansions[: weights.max_expansions],
     )
 
@@ -311,42 +325,30 @@ def _in_fields(words: Phrase, boosts: Mapping[str, float], scale: float = 1.0) -
 
 
 def build_query(question: Question, weights: Weights = WEIGHTS) -> query.Query:
-    """The Whoosh query for a parsed question.
-
-    Matching: any of the question's terms (or their synonyms) in any field, with a
-    coordination bonus. Ranking bonuses, added only to articles that already match: the
-    article's focus is the question's focus; its type answers the question's type; the focus
-    name appears as a phrase in its title.
-    """
+    """The first-stage query: any of the question's terms (or their synonyms) in any field,
+    scored by BM25F with per-field weights. Focus and type are judged in the second stage."""
     boosts = {"title": weights.title, "focus": weights.focus, "body": weights.body}
     clauses = [_in_fields((term,), boosts) for term in question.terms]
     clauses += [_in_fields(p, boosts, weights.synonym) for p in question.expansions]
-    if not clauses:
-        return query.NullQuery
-    matching = query.Or(clauses, scale=weights.coordination)
+    return query.Or(clauses) if clauses else query.NullQuery
 
-    bonuses: list[query.Query] = []
-    focus_keys = [key for focus in question.foci for key in focus.keys]
-    if focus_keys:
-        bonuses.append(
-            query.ConstantScoreQuery(
-                query.Or([query.Term("focus_key", key) for key in focus_keys]),
-                weights.focus_match,
-            )
-        )
-    wanted = article_types(question.types)
-    if wanted:
-        bonuses.append(
-            query.ConstantScoreQuery(
-                query.Or([query.Term("qtype", t) for t in wanted]), weights.type_match
-            )
-        )
-    for focus in question.foci[:1]:
-        if len(focus.phrase) > 1:
-            bonuses.append(query.Phrase("title", list(focus.phrase), boost=weights.phrase))
-    if not bonuses:
-        return matching
-    return query.AndMaybe(matching, query.Or(bonuses))
+
+def focus_query(question: Question) -> query.Query | None:
+    """All articles about the question's foci: candidates even when BM25F misses them."""
+    keys = [key for focus in question.foci for key in focus.keys]
+    return query.Or([query.Term("focus_key", key) for key in keys]) if keys else None
+
+
+def asked(question: Question) -> Asked:
+    """The question as the second stage sees it."""
+    words = set(question.terms).union(*question.expansions)
+    primary = frozenset(question.foci[0].keys) if question.foci else frozenset()
+    return Asked(
+        terms=frozenset(words),
+        focus_keys=primary,
+        other_focus_keys=frozenset(k for f in question.foci[1:] for k in f.keys) - primary,
+        types=frozenset(article_types(question.types)),
+    )
 
 
 def idf_from(doc_frequency: Callable[[str], int], documents: int) -> Callable[[str], float]:

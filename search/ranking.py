@@ -1,16 +1,26 @@
-"""Every ranking weight in one place, each with the reason it has its value.
+"""Ranking: every weight in one place with its reason, and the second-stage scoring.
 
-Tuned on the *tune* halves of the development sets (``medsearch eval``, ``bench/relevance.py``),
-never on single queries; the held-out halves are only reported.
+Search runs in two stages. BM25F (Whoosh) over the question's words finds the candidates; the
+articles about the question's focus are always added to them. The candidates are then ranked by
+a weighted sum of features that say whether an article answers *this* question: its BM25F
+score, whether its focus is the question's focus, whether its type is the type of answer asked
+for, how much of the question its title covers. The weights are tuned on the *tune* halves of
+the development sets (``bench/tune.py``), never on single queries; the held-out halves are only
+reported.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from search.analysis import terms
 
 
 @dataclass(frozen=True)
 class Weights:
+    # -- first stage: BM25F field weights --
     # A question's words in an article's question/title say far more about what the article
     # answers than the same words somewhere in a long answer.
     title: float = 3.0
@@ -19,18 +29,69 @@ class Weights:
     body: float = 1.0
     # Curated lay ↔ medical synonyms count less than the reader's own words.
     synonym: float = 0.5
-    # Coordination bonus (Whoosh's Or ``scale``): articles matching more of the question's
-    # distinct words rank above those repeating one of them.
-    coordination: float = 0.9
-    # Constant bonuses added to articles that match anyway: the article is about the focus the
-    # question names, its type answers the kind of question asked, the focus name stands as a
-    # phrase in its title. Together they put "right condition and right kind of answer" first.
-    focus_match: float = 10.0
-    type_match: float = 6.0
-    phrase: float = 1.0
+    # How many first-stage results are re-ranked; pages beyond them keep BM25F order.
+    candidates: int = 100
     # Long messages keep their most informative terms (by idf); more cost time and add noise.
     max_terms: int = 16
     max_expansions: int = 8
+    # One-word foci whose idf is below this (in more than ~5% of articles) are generic.
+    generic_idf: float = 3.0
+
+    # -- second stage: feature weights (scores are sums of these) --
+    # BM25F relative to the best candidate's, so it is on the same 0..1 scale as the others.
+    bm25: float = 1.0
+    # The article is about the focus the question names.
+    focus_match: float = 0.6
+    # The article's type answers the kind of question asked.
+    type_match: float = 0.4
+    # Both at once: the right condition *and* the right kind of answer.
+    both: float = 0.2
+    # Share of the question's words found in the article's title (its own question).
+    title_cover: float = 0.3
+    # The article's whole focus name is in the question even if no focus was recognised.
+    focus_named: float = 0.2
 
 
 WEIGHTS = Weights()
+FEATURES = ("bm25", "focus_match", "type_match", "both", "title_cover", "focus_named")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the second stage needs to know about the question."""
+
+    terms: frozenset[str]
+    focus_keys: frozenset[str]  # the question's main focus
+    types: frozenset[str]
+    other_focus_keys: frozenset[str] = frozenset()  # other foci it mentions
+
+
+def features(asked: Asked, doc: Mapping[str, Any], bm25: float, best: float) -> dict[str, float]:
+    """The features of one candidate article for the question (each between 0 and 1)."""
+    focus_key = doc.get("focus_key", "")
+    focus = (
+        1.0
+        if focus_key in asked.focus_keys
+        else 0.5
+        if focus_key in asked.other_focus_keys
+        else 0.0
+    )
+    kind = 1.0 if doc.get("qtype", "") in asked.types else 0.0
+    title = set(terms(doc.get("title", "")))
+    focus_terms = set(focus_key.split())
+    return {
+        "bm25": bm25 / best if best > 0 else 0.0,
+        "focus_match": focus,
+        "type_match": kind,
+        "both": focus * kind,
+        "title_cover": len(asked.terms & title) / len(asked.terms) if asked.terms else 0.0,
+        "focus_named": 1.0 if focus_terms and focus_terms <= asked.terms else 0.0,
+    }
+
+
+def score(values: Mapping[str, float], weights: Weights = WEIGHTS) -> float:
+    return sum(getattr(weights, name) * values[name] for name in FEATURES)
+
+
+def weight_names() -> list[str]:
+    return [f.name for f in fields(Weights)]

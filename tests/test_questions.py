@@ -6,6 +6,7 @@ from search.analysis import terms
 from search.questions import (
     FocusIndex,
     article_types,
+    asked,
     asked_part,
     build_query,
     normalise,
@@ -163,10 +164,16 @@ def test_synonyms_expand_the_query() -> None:
     assert parse("belly aches", synonyms=table).expansions == (("abdomin", "pain"),)
 
 
-def test_query_rewards_focus_and_type_only_for_articles_that_match() -> None:
-    text = str(build_query(parse("what are the symptoms of diabetes", foci=FOCI)))
-    assert text.startswith("((") and "ANDMAYBE" in text
-    assert "Term('focus_key', 'diabet')" in text and "Term('qtype', 'symptoms')" in text
+def test_first_stage_query_seeks_every_term_in_every_field_with_weights() -> None:
+    text = str(build_query(parse("symptoms of diabetes")))
+    assert "title:diabet^3.0" in text and "focus:diabet^2.0" in text and "body:diabet" in text
+
+
+def test_the_second_stage_knows_the_focus_and_the_wanted_article_types() -> None:
+    wanted = asked(parse("what are the symptoms of diabetes", foci=FOCI))
+    assert wanted.focus_keys == {"diabet"}
+    assert wanted.types == {"symptoms"}
+    assert {"symptom", "diabet"} <= wanted.terms
 
 
 def test_user_text_is_never_query_syntax() -> None:
