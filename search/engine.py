@@ -57,6 +57,7 @@ class Results:
     terms: tuple[str, ...] = ()
     # Counts of the matching articles by facet ("source", "qtype") and value, most first.
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    did_you_mean: str | None = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,10 @@ class Engine:
             terms=question.terms,
             facets={name: _counts(found.groups(name)) for name in FACETS},
         )
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Completions for a partly typed question (issue 4 implements this)."""
+        return []
 
     # -- articles ---------------------------------------------------------------------
 
