@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from prometheus_client.parser import text_string_to_metric_families
 
 from search.indexing import build
 from webapp import create_app, logs
@@ -51,6 +52,19 @@ def assert_problem(response: Any, status: int, parameter: str | None = None) -> 
         assert body["parameter"] == parameter, body
         assert body["errors"][0]["parameter"] == parameter
     return body
+
+
+def key(labels: dict[str, str]) -> frozenset[tuple[str, str]]:
+    return frozenset(labels.items())
+
+
+def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    """Prometheus text → {(sample name, labels): value}."""
+    return {
+        (sample.name, key(sample.labels)): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
 
 
 # -- search ----------------------------------------------------------------------------------
@@ -473,13 +487,38 @@ def test_every_log_line_is_json_with_the_request_id(
     assert "private" not in stream.getvalue()  # questions are not logged
 
 
-# -- probes ----------------------------------------------------------------------
+# -- probes and metrics ----------------------------------------------------------------------
 
 
 def test_readyz_reports_the_build_and_its_documents(client: FlaskClient) -> None:
     body = client.get("/readyz").get_json()
     assert body["status"] == "ready" and body["documents"] == 10
     assert re.fullmatch(r"\d{8}T\d+Z-[0-9a-f]+", body["build"])
+
+
+def test_metrics_count_requests_and_latency_by_endpoint_and_status(client: FlaskClient) -> None:
+    for _ in range(2):
+        client.get("/api/search", query_string={"q": "asthma"})
+    client.get("/api/search", query_string={"q": "asthma", "size": 99})
+    client.get("/api/articles/mini-xss")
+    response = client.get("/metrics")
+    assert response.mimetype == "text/plain"
+    found = samples(response.get_data(as_text=True))
+    ok = {"endpoint": "/api/search", "method": "GET", "status": "200"}
+    assert found["medsearch_http_requests_total", key(ok)] == 2
+    assert found["medsearch_http_requests_total", key({**ok, "status": "400"})] == 1
+    assert found["medsearch_http_request_duration_seconds_count", key(ok)] == 2
+    assert found["medsearch_http_request_duration_seconds_bucket", key({**ok, "le": "+Inf"})] == 2
+    article = {"endpoint": "/api/articles/<article_id>", "method": "GET", "status": "200"}
+    assert found["medsearch_http_requests_total", key(article)] == 1  # routes, not raw paths
+    assert found["medsearch_index_documents", key({})] == 10
+    assert found["medsearch_index_up", key({})] == 1
+
+
+def test_metrics_say_when_the_index_is_missing(tmp_path: Path) -> None:
+    found = samples(make_app(tmp_path).test_client().get("/metrics").get_data(as_text=True))
+    assert found["medsearch_index_up", key({})] == 0
+    assert not any(name == "medsearch_index_documents" for name, _ in found)
 
 
 # -- index switches --------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """medsearch's web app: reader pages and a JSON API over the same search engine.
 
 ``create_app`` builds a new app each call (no app at import time); the engine is one per app and
-opens the index lazily, so gunicorn workers open it after the fork.
+opens the index lazily, so gunicorn workers open it after the fork. Modules that import
+prometheus-client are imported here lazily too: under gunicorn, ``PROMETHEUS_MULTIPROC_DIR``
+must be set before their first import.
 """
 
 from __future__ import annotations
@@ -75,10 +77,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     engine = Engine(app.config["INDEX"])
     app.extensions["medsearch.engine"] = engine
 
-    from webapp import api, errors, limits, ops, pages
+    from webapp import api, errors, limits, metrics, ops, pages
 
     # Request ids first: the limiter's refusals and every later log line carry them.
     logs.init_app(app)
+    metrics.init_app(app, engine)
     limits.init_app(app)
     errors.init_app(app)
     origins = _origins(app.config["CORS_ORIGINS"])

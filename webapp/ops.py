@@ -1,4 +1,4 @@
-"""Endpoints for operators and orchestrators: liveness and readiness."""
+"""Endpoints for operators and orchestrators: liveness and readiness (metrics: ``metrics``)."""
 
 from __future__ import annotations
 

@@ -57,6 +57,12 @@ SETTINGS = (
         "`Cache-Control: max-age` of successful `GET /api/*` answers (they also carry an ETag).",
     ),
     Setting("LOG_LEVEL", "INFO", "Level of the JSON log lines on stderr (DEBUG, INFO, WARNING…)."),
+    Setting(
+        "METRICS_DIR",
+        "",
+        "Folder for Prometheus multiprocess metrics under gunicorn (`PROMETHEUS_MULTIPROC_DIR`); "
+        "empty: a fresh temporary folder per server start.",
+    ),
 )
 
 PREFIX = "MEDSEARCH_"
