@@ -2,9 +2,9 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-INDEX ?= index
-HOST ?= 127.0.0.1
-PORT ?= 8000
+INDEX ?= $(or $(MEDSEARCH_INDEX),index)
+HOST ?= $(or $(MEDSEARCH_HOST),127.0.0.1)
+PORT ?= $(or $(MEDSEARCH_PORT),8000)
 
 .PHONY: run serve index test lint format bench clean
 
@@ -25,19 +25,23 @@ index: $(BIN)/.installed ## Rebuild the index from the starter corpus
 run: $(BIN)/.installed $(INDEX)/current ## Serve the starter corpus on http://127.0.0.1:8000
 	$(BIN)/medsearch serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
-serve: run
+# The production server: gunicorn with gunicorn.conf.py (workers, threads, JSON logs, metrics
+# hooks from the MEDSEARCH_* settings) on wsgi:app.
+serve: $(BIN)/.installed $(INDEX)/current ## gunicorn -c gunicorn.conf.py wsgi:app
+	MEDSEARCH_INDEX=$(INDEX) MEDSEARCH_HOST=$(HOST) MEDSEARCH_PORT=$(PORT) \
+		$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: $(BIN)/.installed ## Run the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/.installed ## ruff (lint + format check) and mypy; fails on any finding
-	$(BIN)/ruff check search webapp tests bench wsgi.py
-	$(BIN)/ruff format --check search webapp tests bench wsgi.py
+	$(BIN)/ruff check search webapp tests bench wsgi.py gunicorn.conf.py
+	$(BIN)/ruff format --check search webapp tests bench wsgi.py gunicorn.conf.py
 	$(BIN)/mypy
 
 format: $(BIN)/.installed
-	$(BIN)/ruff format search webapp tests bench wsgi.py
-	$(BIN)/ruff check --fix search webapp tests bench wsgi.py
+	$(BIN)/ruff format search webapp tests bench wsgi.py gunicorn.conf.py
+	$(BIN)/ruff check --fix search webapp tests bench wsgi.py gunicorn.conf.py
 
 bench: $(BIN)/.installed ## Benchmarks over ../shared/data (skipped with a message when absent)
 	$(BIN)/python bench/build.py

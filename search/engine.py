@@ -58,6 +58,7 @@ class Results:
     terms: tuple[str, ...] = ()
     # Counts of the matching articles by facet ("source", "qtype") and value, most first.
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    did_you_mean: str | None = None
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,10 @@ class Engine:
         """The stored fields of every article (for building relevance judgements)."""
         _, searcher = self._searcher()
         return [dict(fields) for fields in searcher.all_stored_fields()]
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Completions for a partly typed question (issue 4 implements this)."""
+        return []
 
     # -- articles ---------------------------------------------------------------------
 

@@ -102,3 +102,8 @@ def make_snippet(
             piece += "…"
         pieces.append(piece)
     return SEPARATOR.join(pieces)
+
+
+def plain_text(snippet: str) -> str:
+    """A snippet from ``make_snippet`` as plain text: the marks dropped, the escaping undone."""
+    return html.unescape(snippet.replace("<mark>", "").replace("</mark>", ""))

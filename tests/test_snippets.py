@@ -5,7 +5,7 @@ import re
 
 from search.analysis import unique_terms
 from search.sentences import SentenceSplitter, sample, train
-from search.snippets import make_snippet
+from search.snippets import make_snippet, plain_text
 
 SPLITTER = SentenceSplitter()
 
@@ -35,6 +35,12 @@ def test_document_html_is_shown_as_text_never_as_markup() -> None:
     assert "&lt;script&gt;" in result
     assert set(re.findall(r"</?[a-z]+", result)) <= {"<mark", "</mark"}
     assert html.unescape(re.sub(r"</?mark>", "", result)) == text
+
+
+def test_plain_text_undoes_marks_and_escaping() -> None:
+    text = "A rare syndrome <script>alert('x')</script> & more."
+    assert plain_text(snippet(text, "rare syndrome")) == text
+    assert plain_text("<mark>Gout</mark> &amp; joints") == "Gout & joints"
 
 
 def test_no_match_falls_back_to_the_first_sentence() -> None:

@@ -43,8 +43,3 @@ def article(article_id: str) -> str:
         related=engine.related(article_id),
         q=request.args.get("q", "")[:MAX_QUERY],
     )
-
-
-@bp.get("/healthz")
-def healthz() -> dict[str, str]:
-    return {"status": "ok"}

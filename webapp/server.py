@@ -1,4 +1,4 @@
-"""``medsearch serve``: the app under gunicorn, configured from code."""
+"""``medsearch serve``: the app under gunicorn, with the settings and hooks of ``serving``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from webapp import create_app
+from webapp import serving, settings
 
 
 class _Server(BaseApplication):  # type: ignore[misc]
@@ -21,15 +21,19 @@ class _Server(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        # In the worker, after the fork: metrics and the index are opened per process.
+        from webapp import create_app
+
         return create_app(self._config)
 
 
 def serve(config: Mapping[str, Any], host: str, port: int, workers: int, threads: int) -> None:
-    options = {
-        "bind": f"{host}:{port}",
-        "workers": workers,
-        "threads": threads,
-        "accesslog": "-",
-        "errorlog": "-",
+    values = {
+        **settings.from_environment(),
+        **config,
+        "HOST": host,
+        "PORT": port,
+        "WORKERS": workers,
+        "THREADS": threads,
     }
-    _Server(config, options).run()
+    _Server(config, serving.options(values)).run()
