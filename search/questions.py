@@ -70,8 +70,9 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("outlook",),
     ),
     "inheritance": (
-        r"\bhereditar|\binherit|\bgenetic\b|\brun(s)? in (the )?famil|\bpass(ed|ing)? (it )?(on|down)"
-        r"\b(?! (its|it's) own)|\bpass(ing)? .* to (my|our|his|her|their) (kids|children|baby|son|daughter)"
+        r"\bhereditar|\binherit|\bgenetic\b|\brun(s)? in (the )?famil"
+        r"|\bpass(ed|ing)? (it )?(on|down)\b(?! (its|it's) own)"
+        r"|\bpass(ing)? .* to (my|our|his|her|their) (kids|children|baby|son|daughter)"
         r"|\bfrom (my|their|his|her) (parents?|mother|father|mom|dad)\b|\bcarrier"
         r"|\bneither parent\b|\bget it too\b|\bin (the|our|my) family\b",
         ("inheritance", "genetic changes"),
@@ -90,7 +91,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "complications": (
         r"\bcomplication|\blong[- ]term effects?\b|\bwhat happens if\b|\blead to\b|\bdamage\b"
-        r"|\bif (it is|it's|left) untreated\b|\bturn into\b|\bstill (has|have) \b|\bafter effects?\b",
+        r"|\bif (it is|it's|left) untreated\b|\bturn into\b|\bstill (has|have) \b"
+        r"|\bafter effects?\b",
         ("complications",),
     ),
     "side effects": (
