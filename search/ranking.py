@@ -90,7 +90,7 @@ def features(asked: Asked, doc: Mapping[str, Any], bm25: float, best: float) -> 
 
 
 def score(values: Mapping[str, float], weights: Weights = WEIGHTS) -> float:
-    return sum(getattr(weights, name) * values[name] for name in FEATURES)
+    return sum(float(getattr(weights, name)) * values[name] for name in FEATURES)
 
 
 def weight_names() -> list[str]:
