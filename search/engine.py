@@ -7,6 +7,7 @@ so running servers pick up a rebuild without a restart.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -20,13 +21,19 @@ from whoosh import sorting
 from whoosh.searching import Searcher
 
 from search import indexing, questions
+from search.analysis import unique_terms
 from search.schema import SCHEMA_VERSION
 from search.sentences import SentenceSplitter
 from search.snippets import make_snippet
+from search.spelling import Speller
+from search.suggest import Completer
+from search.vocabulary import Vocabulary
 
 MAX_LIMIT = 100
 MAX_OFFSET = 1000
 RELATED_LIMIT = 5
+SUGGEST_LIMIT = 8
+MAX_SUGGEST_LIMIT = 20
 # Stored, sortable fields that results can be counted and filtered by.
 FACETS = ("source", "qtype")
 
@@ -57,6 +64,8 @@ class Results:
     terms: tuple[str, ...] = ()
     # Counts of the matching articles by facet ("source", "qtype") and value, most first.
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The question respelled with words of the index, when that finds clearly better answers.
+    did_you_mean: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,20 @@ class _Build:
     splitter: SentenceSplitter
     manifest: dict[str, Any]
     generation: int
+
+    # Spelling and autocomplete are built on first use, once per build: a one-off
+    # `medsearch search` with correctly spelled words never pays for them.
+    @functools.cached_property
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary.load(self.path)
+
+    @functools.cached_property
+    def speller(self) -> Speller:
+        return Speller(self.vocabulary.words)
+
+    @functools.cached_property
+    def completer(self) -> Completer:
+        return Completer(self.vocabulary, self.speller)
 
 
 class _Local(threading.local):
@@ -185,7 +208,38 @@ class Engine:
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             terms=question.terms,
             facets={name: _counts(found.groups(name)) for name in FACETS},
+            did_you_mean=self._did_you_mean(text),
         )
+
+    # -- spelling and autocomplete ----------------------------------------------------
+
+    def _did_you_mean(self, text: str) -> str | None:
+        """``text`` respelled, when it has words the index lacks and the best answer to the
+        respelled question contains a corrected word: answers about what the reader meant.
+
+        Comparing scores instead would not do: the coordination bonus raises every score of a
+        question with more known words, even in answers without the corrected word.
+        """
+        build, searcher = self._searcher()
+        correction = build.speller.correct(text)
+        if correction is None:
+            return None
+        # Every word replaced is one the index has, so this search corrects nothing further.
+        respelled = self.search(correction, limit=1)
+        corrected = set(respelled.terms) - set(unique_terms(text))
+        if not respelled.hits or not corrected:
+            return None
+        fields = wq.Or([wq.Term(name, term) for name in questions.FIELDS for term in corrected])
+        best = wq.And([wq.Term("id", respelled.hits[0].id), fields])
+        return None if searcher.search(best, limit=1).is_empty() else correction
+
+    def did_you_mean(self, text: str) -> str | None:
+        """``text`` respelled with the index's words when that finds clearly better answers."""
+        return self.search(text, limit=1).did_you_mean
+
+    def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[str]:
+        """Up to ``limit`` focus names and question titles completing ``prefix``, best first."""
+        return self._current().completer.suggest(prefix, max(0, min(limit, MAX_SUGGEST_LIMIT)))
 
     # -- articles ---------------------------------------------------------------------
 

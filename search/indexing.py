@@ -30,6 +30,7 @@ from search import sentences
 from search.analysis import normalise_key
 from search.corpus import Article, Problem, discover, read_file
 from search.schema import SCHEMA_VERSION, build_schema
+from search.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -190,6 +191,7 @@ def _write(
     writer = index.writer(limitmb=256)
     seen: dict[str, str] = {}
     bodies: list[str] = []
+    vocabulary = Vocabulary()
     by_path = {file: (root, kind) for file, root, kind in files}
     ordered = [file for file, _, _ in files]
     try:
@@ -210,11 +212,13 @@ def _write(
                 seen[item.id] = str(file)
                 writer.add_document(**_document(item))
                 bodies.append(item.body)
+                vocabulary.add(item)
                 report.indexed += 1
         if report.indexed == 0:
             first = f": {report.problems[0]}" if report.problems else ""
             raise BuildError(f"nothing could be indexed{first}")
         sentences.save(sentences.train(sentences.sample(bodies)), directory)
+        vocabulary.save(directory)
         writer.commit()
     except BaseException:
         writer.cancel()
