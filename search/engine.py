@@ -10,8 +10,10 @@ from __future__ import annotations
 import functools
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +30,31 @@ from search.snippets import make_snippet
 from search.spelling import Speller
 from search.suggest import Completer
 from search.vocabulary import Vocabulary
+from search.vocabulary import key as name_key
 
 MAX_LIMIT = 100
 MAX_OFFSET = 1000
 RELATED_LIMIT = 5
+# The order a reader meets an illness's questions in: what it is, why, how it shows, how it is
+# found, treated, prevented and what comes next; then the genetic and background ones.
+READING_ORDER = (
+    "information",
+    "causes",
+    "symptoms",
+    "exams and tests",
+    "treatment",
+    "prevention",
+    "outlook",
+    "complications",
+    "stages",
+    "susceptibility",
+    "inheritance",
+    "genetic changes",
+    "frequency",
+    "research",
+    "considerations",
+    "support groups",
+)
 SUGGEST_LIMIT = 8
 MAX_SUGGEST_LIMIT = 20
 # Stored, sortable fields that results can be counted and filtered by.
@@ -261,31 +284,58 @@ class Engine:
         )
 
     def related(self, article_id: str, limit: int = RELATED_LIMIT) -> list[Hit]:
-        """Articles related to one: those it names, then the same focus, then similar text."""
+        """Articles related to one: those it names, then others on its focus, then those with
+        the most similar text. Never the article itself, nor two with the same title (MedQuAD
+        has one question from several sources)."""
         _, searcher = self._searcher()
         docnum = searcher.document_number(id=article_id)
         if docnum is None:
             return []
         doc = searcher.stored_fields(docnum)
-        picked: dict[int, float] = {}
-        for rid in doc.get("related", ()):
-            other = searcher.document_number(id=rid)
-            if other is not None and other != docnum:
-                picked.setdefault(other, 0.0)
-        if doc.get("focus_key"):
-            same = searcher.search(wq.Term("focus_key", doc["focus_key"]), limit=limit + 1)
-            for hit in same:
-                if hit.docnum != docnum:
-                    picked.setdefault(hit.docnum, float(hit.score))
-        if len(picked) < limit:
-            similar = searcher.more_like(docnum, "body", top=limit + len(picked) + 1, numterms=12)
-            for hit in similar:
-                if hit.docnum != docnum:
-                    picked.setdefault(hit.docnum, float(hit.score))
-        return [
-            _hit(searcher.stored_fields(number), score)
-            for number, score in list(picked.items())[:limit]
-        ]
+
+        def similar() -> Iterator[tuple[int, float]]:
+            # Lazily: the text comparison is the slow part, often not needed.
+            found = searcher.more_like(docnum, "body", top=3 * limit, numterms=12)
+            yield from ((hit.docnum, float(hit.score)) for hit in found)
+
+        named = (searcher.document_number(id=rid) for rid in doc.get("related", ()))
+        candidates = chain(
+            ((number, 0.0) for number in named if number is not None),
+            ((number, 0.0) for number in _same_focus(searcher, docnum, doc)),
+            similar(),
+        )
+        hits: list[Hit] = []
+        titles = {name_key(doc["title"])}
+        for number, score in candidates:
+            fields = searcher.stored_fields(number)
+            if number != docnum and name_key(fields["title"]) not in titles:
+                titles.add(name_key(fields["title"]))
+                hits.append(_hit(fields, score))
+                if len(hits) == limit:
+                    break
+        return hits
+
+
+def _same_focus(searcher: Searcher, docnum: int, doc: Mapping[str, Any]) -> list[int]:
+    """The other articles on ``doc``'s focus, one of each question type before a second of any,
+    types in reading order and the article's own type last; its own source first."""
+    if not doc.get("focus_key"):
+        return []
+    numbers = searcher.docs_for_query(wq.Term("focus_key", doc["focus_key"]))
+    fields = {n: searcher.stored_fields(n) for n in numbers if n != docnum}
+    by_type: defaultdict[str, list[int]] = defaultdict(list)
+    for number in sorted(fields, key=lambda n: (fields[n].get("source") != doc.get("source"), n)):
+        by_type[fields[number].get("qtype", "")].append(number)
+    ranked = [
+        (turn + (qtype == doc.get("qtype", "")), _reading_position(qtype), number)
+        for qtype, members in by_type.items()
+        for turn, number in enumerate(members)
+    ]
+    return [number for _, _, number in sorted(ranked)]
+
+
+def _reading_position(qtype: str) -> int:
+    return READING_ORDER.index(qtype) if qtype in READING_ORDER else len(READING_ORDER)
 
 
 def _hit(fields: Mapping[str, Any], score: float, snippet: str = "") -> Hit:
