@@ -1,4 +1,4 @@
-"""The ``medsearch`` command: build, search, run (TREC), serve."""
+"""The ``medsearch`` command: build, search, suggest, run (TREC), serve."""
 
 from __future__ import annotations
 
@@ -98,11 +98,27 @@ def search(question: str, index_dir: Path, limit: int, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(asdict(results), ensure_ascii=False, indent=2))
         return
+    if results.did_you_mean:
+        click.echo(f"Did you mean: {results.did_you_mean}?")
     if not results.hits:
         click.echo("No answers found.")
     for rank, hit in enumerate(results.hits, start=1):
         click.echo(f"{rank:>2}. {hit.title}  [{hit.id}, {hit.source}, score {hit.score:.2f}]")
         click.echo(f"    {_plain(hit.snippet)}")
+
+
+@main.command()
+@click.argument("prefix")
+@index_option
+@click.option("--limit", default=8, show_default=True, type=click.IntRange(1, 20))
+def suggest(prefix: str, index_dir: Path, limit: int) -> None:
+    """Print focus names and questions completing PREFIX, one a line."""
+    try:
+        completions = Engine(index_dir).suggest(prefix, limit=limit)
+    except IndexUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+    for completion in completions:
+        click.echo(completion)
 
 
 def _plain(snippet: str) -> str:

@@ -7,10 +7,13 @@ so running servers pick up a rebuild without a restart.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +23,41 @@ from whoosh import sorting
 from whoosh.searching import Searcher
 
 from search import indexing, questions, ranking
+from search.analysis import unique_terms
 from search.schema import SCHEMA_VERSION
 from search.sentences import SentenceSplitter
 from search.snippets import make_snippet
+from search.spelling import Speller
+from search.suggest import Completer
 from search.synonyms import curated
+from search.vocabulary import Vocabulary
+from search.vocabulary import key as name_key
 
 MAX_LIMIT = 100
 MAX_OFFSET = 1000
 RELATED_LIMIT = 5
+# The order a reader meets an illness's questions in: what it is, why, how it shows, how it is
+# found, treated, prevented and what comes next; then the genetic and background ones.
+READING_ORDER = (
+    "information",
+    "causes",
+    "symptoms",
+    "exams and tests",
+    "treatment",
+    "prevention",
+    "outlook",
+    "complications",
+    "stages",
+    "susceptibility",
+    "inheritance",
+    "genetic changes",
+    "frequency",
+    "research",
+    "considerations",
+    "support groups",
+)
+SUGGEST_LIMIT = 8
+MAX_SUGGEST_LIMIT = 20
 # Stored, sortable fields that results can be counted and filtered by.
 FACETS = ("source", "qtype")
 
@@ -58,6 +88,7 @@ class Results:
     terms: tuple[str, ...] = ()
     # Counts of the matching articles by facet ("source", "qtype") and value, most first.
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The question respelled with words of the index, when that finds clearly better answers.
     did_you_mean: str | None = None
 
 
@@ -97,6 +128,20 @@ class _Build:
     foci: questions.FocusIndex
     manifest: dict[str, Any]
     generation: int
+
+    # Spelling and autocomplete are built on first use, once per build: a one-off
+    # `medsearch search` with correctly spelled words never pays for them.
+    @functools.cached_property
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary.load(self.path)
+
+    @functools.cached_property
+    def speller(self) -> Speller:
+        return Speller(self.vocabulary.words)
+
+    @functools.cached_property
+    def completer(self) -> Completer:
+        return Completer(self.vocabulary, self.speller)
 
 
 class _Local(threading.local):
@@ -195,12 +240,13 @@ class Engine:
             key=lambda c: (ranking.score(c.features), c.features["bm25"]),
             reverse=True,
         )
-        terms = set(question.terms).union(*question.expansions)
+        terms = set(question.terms)
+        synonyms = set(chain.from_iterable(question.expansions))
         hits = [
             _hit(
                 c.fields,
                 ranking.score(c.features),
-                make_snippet(c.fields["body"], terms, build.splitter),
+                make_snippet(c.fields["body"], terms, build.splitter, expansions=synonyms),
             )
             for c in ranked[offset : offset + limit]
         ]
@@ -212,6 +258,7 @@ class Engine:
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             terms=question.terms,
             facets=pool.facets,
+            did_you_mean=self._did_you_mean(text),
         )
 
     def candidates(self, text: str) -> list[Candidate]:
@@ -273,9 +320,35 @@ class Engine:
         _, searcher = self._searcher()
         return [dict(fields) for fields in searcher.all_stored_fields()]
 
-    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
-        """Completions for a partly typed question (issue 4 implements this)."""
-        return []
+    # -- spelling and autocomplete ----------------------------------------------------
+
+    def _did_you_mean(self, text: str) -> str | None:
+        """``text`` respelled, when it has words the index lacks and the best answer to the
+        respelled question contains a corrected word: answers about what the reader meant.
+
+        Comparing scores instead would not do: the coordination bonus raises every score of a
+        question with more known words, even in answers without the corrected word.
+        """
+        build, searcher = self._searcher()
+        correction = build.speller.correct(text)
+        if correction is None:
+            return None
+        # Every word replaced is one the index has, so this search corrects nothing further.
+        respelled = self.search(correction, limit=1)
+        corrected = set(respelled.terms) - set(unique_terms(text))
+        if not respelled.hits or not corrected:
+            return None
+        fields = wq.Or([wq.Term(name, term) for name in questions.FIELDS for term in corrected])
+        best = wq.And([wq.Term("id", respelled.hits[0].id), fields])
+        return None if searcher.search(best, limit=1).is_empty() else correction
+
+    def did_you_mean(self, text: str) -> str | None:
+        """``text`` respelled with the index's words when that finds clearly better answers."""
+        return self.search(text, limit=1).did_you_mean
+
+    def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[str]:
+        """Up to ``limit`` focus names and question titles completing ``prefix``, best first."""
+        return self._current().completer.suggest(prefix, max(0, min(limit, MAX_SUGGEST_LIMIT)))
 
     # -- articles ---------------------------------------------------------------------
 
@@ -297,31 +370,58 @@ class Engine:
         )
 
     def related(self, article_id: str, limit: int = RELATED_LIMIT) -> list[Hit]:
-        """Articles related to one: those it names, then the same focus, then similar text."""
+        """Articles related to one: those it names, then others on its focus, then those with
+        the most similar text. Never the article itself, nor two with the same title (MedQuAD
+        has one question from several sources)."""
         _, searcher = self._searcher()
         docnum = searcher.document_number(id=article_id)
         if docnum is None:
             return []
         doc = searcher.stored_fields(docnum)
-        picked: dict[int, float] = {}
-        for rid in doc.get("related", ()):
-            other = searcher.document_number(id=rid)
-            if other is not None and other != docnum:
-                picked.setdefault(other, 0.0)
-        if doc.get("focus_key"):
-            same = searcher.search(wq.Term("focus_key", doc["focus_key"]), limit=limit + 1)
-            for hit in same:
-                if hit.docnum != docnum:
-                    picked.setdefault(hit.docnum, float(hit.score))
-        if len(picked) < limit:
-            similar = searcher.more_like(docnum, "body", top=limit + len(picked) + 1, numterms=12)
-            for hit in similar:
-                if hit.docnum != docnum:
-                    picked.setdefault(hit.docnum, float(hit.score))
-        return [
-            _hit(searcher.stored_fields(number), score)
-            for number, score in list(picked.items())[:limit]
-        ]
+
+        def similar() -> Iterator[tuple[int, float]]:
+            # Lazily: the text comparison is the slow part, often not needed.
+            found = searcher.more_like(docnum, "body", top=3 * limit, numterms=12)
+            yield from ((hit.docnum, float(hit.score)) for hit in found)
+
+        named = (searcher.document_number(id=rid) for rid in doc.get("related", ()))
+        candidates = chain(
+            ((number, 0.0) for number in named if number is not None),
+            ((number, 0.0) for number in _same_focus(searcher, docnum, doc)),
+            similar(),
+        )
+        hits: list[Hit] = []
+        titles = {name_key(doc["title"])}
+        for number, score in candidates:
+            fields = searcher.stored_fields(number)
+            if number != docnum and name_key(fields["title"]) not in titles:
+                titles.add(name_key(fields["title"]))
+                hits.append(_hit(fields, score))
+                if len(hits) == limit:
+                    break
+        return hits
+
+
+def _same_focus(searcher: Searcher, docnum: int, doc: Mapping[str, Any]) -> list[int]:
+    """The other articles on ``doc``'s focus, one of each question type before a second of any,
+    types in reading order and the article's own type last; its own source first."""
+    if not doc.get("focus_key"):
+        return []
+    numbers = searcher.docs_for_query(wq.Term("focus_key", doc["focus_key"]))
+    fields = {n: searcher.stored_fields(n) for n in numbers if n != docnum}
+    by_type: defaultdict[str, list[int]] = defaultdict(list)
+    for number in sorted(fields, key=lambda n: (fields[n].get("source") != doc.get("source"), n)):
+        by_type[fields[number].get("qtype", "")].append(number)
+    ranked = [
+        (turn + (qtype == doc.get("qtype", "")), _reading_position(qtype), number)
+        for qtype, members in by_type.items()
+        for turn, number in enumerate(members)
+    ]
+    return [number for _, _, number in sorted(ranked)]
+
+
+def _reading_position(qtype: str) -> int:
+    return READING_ORDER.index(qtype) if qtype in READING_ORDER else len(READING_ORDER)
 
 
 def _hit(fields: Mapping[str, Any], score: float, snippet: str = "") -> Hit:

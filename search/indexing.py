@@ -30,6 +30,7 @@ from search import sentences
 from search.analysis import normalise_key
 from search.corpus import Article, Problem, discover, read_file
 from search.schema import SCHEMA_VERSION, build_schema
+from search.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +194,7 @@ def _write(
     bodies: list[str] = []
     # focus key → the names it goes by (focus names and synonyms), for question understanding.
     foci: dict[str, dict[str, None]] = {}
+    vocabulary = Vocabulary()
     by_path = {file: (root, kind) for file, root, kind in files}
     ordered = [file for file, _, _ in files]
     try:
@@ -217,12 +219,14 @@ def _write(
                 if document["focus_key"]:
                     names = foci.setdefault(document["focus_key"], {})
                     names.update(dict.fromkeys((item.focus, *item.synonyms)))
+                vocabulary.add(item)
                 report.indexed += 1
         if report.indexed == 0:
             first = f": {report.problems[0]}" if report.problems else ""
             raise BuildError(f"nothing could be indexed{first}")
         sentences.save(sentences.train(sentences.sample(bodies)), directory)
         save_foci({key: list(names) for key, names in foci.items()}, directory)
+        vocabulary.save(directory)
         writer.commit()
     except BaseException:
         writer.cancel()

@@ -1,18 +1,26 @@
 """Snippets: the sentences of an answer that best cover the question, highlighted.
 
-This module is the one place where document text becomes HTML: the text is escaped here and
-only the ``<mark>`` tags added here are markup. Pages and the API use the result as is.
+This module is the one place where document text becomes HTML: ``_render`` escapes the text
+and only the ``<mark>`` tags it adds are markup. Pages and the API use the result as is.
+
+A snippet is one to three sentences, about MIN_CHARS to MAX_CHARS characters: those covering
+the most of the question's terms (stemmed, as the index has them) and then of its expansion
+terms (synonyms), in the order of the answer. A snippet shorter than MIN_CHARS is filled out
+with the sentences around it, so a reader sees the match in context; when nothing matches, it
+is the start of the answer. Sentences far apart are joined with " … ".
 """
 
 from __future__ import annotations
 
 import html
+import itertools
 from collections.abc import Collection
 from dataclasses import dataclass
 
 from search.analysis import text_analyzer
 from search.sentences import SentenceSplitter
 
+MIN_CHARS = 160
 MAX_CHARS = 300
 MAX_SENTENCES = 3
 SEPARATOR = " … "
@@ -38,21 +46,56 @@ def _analyse(text: str, start: int, end: int, terms: Collection[str]) -> _Senten
     return _Sentence(start, end, tuple(matches), frozenset(found))
 
 
-def _choose(sentences: list[_Sentence], max_chars: int) -> list[_Sentence]:
-    """Greedy cover: each next sentence adds the most question terms not yet shown."""
-    chosen: list[_Sentence] = []
+def _length(sentences: list[_Sentence], shown: Collection[int]) -> int:
+    """Characters of the snippet showing ``shown``, counting a separator between sentences."""
+    joins = len(SEPARATOR) * max(0, len(shown) - 1)
+    return joins + sum(sentences[i].end - sentences[i].start for i in shown)
+
+
+def _choose(sentences: list[_Sentence], question: frozenset[str], max_chars: int) -> list[int]:
+    """Greedy cover: each next sentence adds the most terms not yet shown, the question's own
+    terms counting before expansions. The first may be over-long (``_window`` cuts it)."""
+    chosen: list[int] = []
     covered: set[str] = set()
-    used = 0
-    candidates = [s for s in sentences if s.terms]
-    while candidates and len(chosen) < MAX_SENTENCES:
-        best = max(candidates, key=lambda s: (len(s.terms - covered), len(s.matches), -s.start))
-        if chosen and (not best.terms - covered or used + (best.end - best.start) > max_chars):
+
+    def gain(i: int) -> tuple[int, int, int, int]:
+        new = sentences[i].terms - covered
+        return (len(new & question), len(new), len(sentences[i].matches), -i)
+
+    while len(chosen) < MAX_SENTENCES:
+        room = max_chars - _length(sentences, chosen) - len(SEPARATOR)
+        candidates = [
+            i
+            for i, sentence in enumerate(sentences)
+            if sentence.terms - covered and (not chosen or sentence.end - sentence.start <= room)
+        ]
+        if not candidates:
             break
+        best = max(candidates, key=gain)
         chosen.append(best)
-        covered |= best.terms
-        used += best.end - best.start
-        candidates.remove(best)
-    return sorted(chosen, key=lambda s: s.start) or sentences[:1]
+        covered |= sentences[best].terms
+    return sorted(chosen)
+
+
+def _fill(
+    sentences: list[_Sentence], shown: list[int], min_chars: int, max_chars: int
+) -> list[int]:
+    """The sentences after, then before, those shown, added while the snippet is short; the
+    start of the answer when nothing is shown."""
+    shown = shown or [0]
+    while len(shown) < MAX_SENTENCES and _length(sentences, shown) < min_chars:
+        room = max_chars - _length(sentences, shown) - len(SEPARATOR)
+        fitting = [
+            i
+            for i in [i + 1 for i in shown] + [i - 1 for i in shown]
+            if 0 <= i < len(sentences)
+            and i not in shown
+            and sentences[i].end - sentences[i].start <= room
+        ]
+        if not fitting:
+            break
+        shown = sorted([*shown, fitting[0]])
+    return shown
 
 
 def _window(sentence: _Sentence, max_chars: int, text: str) -> tuple[int, int]:
@@ -70,38 +113,48 @@ def _window(sentence: _Sentence, max_chars: int, text: str) -> tuple[int, int]:
 
 
 def _render(text: str, start: int, end: int, matches: tuple[tuple[int, int], ...]) -> str:
-    parts: list[str] = []
+    """``text[start:end]`` as HTML: escaped, with the matched words in <mark>."""
+    pieces: list[tuple[int, int, bool]] = []  # (start, end, marked)
     position = start
     for m_start, m_end in matches:
-        if m_start < position or m_end > end:
-            continue
-        parts.append(html.escape(text[position:m_start]))
-        parts.append(f"<mark>{html.escape(text[m_start:m_end])}</mark>")
-        position = m_end
-    parts.append(html.escape(text[position:end]))
+        if m_start >= position and m_end <= end:
+            pieces += [(position, m_start, False), (m_start, m_end, True)]
+            position = m_end
+    pieces.append((position, end, False))
+    parts = []
+    for p_start, p_end, marked in pieces:
+        escaped = html.escape(text[p_start:p_end])  # the only escaping of document text
+        parts.append(f"<mark>{escaped}</mark>" if marked else escaped)
     return "".join(parts).strip()
+
+
+def _piece(text: str, sentence: _Sentence, max_chars: int) -> str:
+    start, end = _window(sentence, max_chars, text)
+    # An ellipsis where an over-long sentence was cut.
+    before = "…" if start > sentence.start else ""
+    after = "…" if end < sentence.end else ""
+    return before + _render(text, start, end, sentence.matches) + after
 
 
 def make_snippet(
     text: str,
     terms: Collection[str],
     splitter: SentenceSplitter,
+    expansions: Collection[str] = (),
     max_chars: int = MAX_CHARS,
+    min_chars: int = MIN_CHARS,
 ) -> str:
-    """HTML snippet of ``text`` for the analysed query ``terms``: escaped, matches in <mark>."""
+    """HTML snippet of ``text`` for the analysed question ``terms`` and ``expansions`` (terms
+    of synonyms of the question's words, analysed the same way): escaped, matches marked."""
     spans = splitter.spans(text) or [(0, len(text))]
-    sentences = [_analyse(text, start, end, terms) for start, end in spans]
-    pieces = []
-    for sentence in _choose(sentences, max_chars):
-        start, end = _window(sentence, max_chars, text)
-        piece = _render(text, start, end, sentence.matches)
-        # An ellipsis where an over-long sentence was cut.
-        if start > sentence.start:
-            piece = "…" + piece
-        if end < sentence.end:
-            piece += "…"
-        pieces.append(piece)
-    return SEPARATOR.join(pieces)
+    sentences = [_analyse(text, start, end, {*terms, *expansions}) for start, end in spans]
+    shown = _fill(sentences, _choose(sentences, frozenset(terms), max_chars), min_chars, max_chars)
+    parts = [_piece(text, sentences[shown[0]], max_chars)]
+    for previous, i in itertools.pairwise(shown):
+        # Neighbouring sentences read on; a gap between two is marked.
+        gap = text[sentences[previous].end : sentences[i].start]
+        parts += [SEPARATOR if gap.strip() else " ", _piece(text, sentences[i], max_chars)]
+    return "".join(parts)
 
 
 def plain_text(snippet: str) -> str:

@@ -40,3 +40,17 @@ def starter_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def engine(mini_index: Path) -> Engine:
     return Engine(mini_index)
+
+
+@pytest.fixture(scope="session")
+def medquad_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """MedQuAD from ../shared/data, built once for the session (about 30 s), or a skip."""
+    corpus = shared("medquad")
+    root = tmp_path_factory.mktemp("medquad-index")
+    build([corpus], root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def medquad(medquad_index: Path) -> Engine:
+    return Engine(medquad_index)

@@ -87,3 +87,27 @@ def test_run_rejects_a_line_without_a_tab(mini_index: Path, tmp_path: Path) -> N
     result = CliRunner().invoke(main, ["run", str(queries), "--index", str(mini_index)])
     assert result.exit_code == 1
     assert "q.tsv:1: expected qid<TAB>text" in result.output
+
+
+def test_search_offers_a_respelled_question(mini_index: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["search", "how is astma treated", "--index", str(mini_index)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "Did you mean: how is asthma treated?"
+    spelled = CliRunner().invoke(
+        main, ["search", "how is asthma treated", "--index", str(mini_index)]
+    )
+    assert "Did you mean" not in spelled.output
+
+
+def test_suggest_prints_one_completion_a_line(mini_index: Path) -> None:
+    result = CliRunner().invoke(main, ["suggest", "kidney st", "--index", str(mini_index)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["kidney stones", "What causes kidney stones?"]
+    limited = CliRunner().invoke(
+        main, ["suggest", "kidney", "--limit", "1", "--index", str(mini_index)]
+    )
+    assert limited.output.splitlines() == ["kidney stones"]
+    nothing = CliRunner().invoke(main, ["suggest", "zzzz", "--index", str(mini_index)])
+    assert (nothing.exit_code, nothing.output) == (0, "")

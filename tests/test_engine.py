@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,101 @@ def test_facets_count_matches_by_source_and_question_type(engine: Engine) -> Non
     )
     narrowed = engine.search("treated treatment symptoms", filters={"qtype": ["treatment"]})
     assert narrowed.facets["qtype"] == {"treatment": 3}
+
+
+def test_filters_combine_values_of_a_facet_and_across_facets(engine: Engine) -> None:
+    question = "treated treatment symptoms causes"
+    either = engine.search(question, filters={"source": ["Mini", "Genetics"]})
+    assert {h.source for h in either.hits} == {"Mini", "Genetics"}
+    assert either.facets["source"] == {
+        name: count
+        for name, count in engine.search(question).facets["source"].items()
+        if name in ("Mini", "Genetics")
+    }
+    both = engine.search(question, filters={"source": ["Mini"], "qtype": ["symptoms"]})
+    assert {(h.source, h.qtype) for h in both.hits} == {("Mini", "symptoms")}
+    assert both.total == 2
+
+
+def test_filters_on_unknown_facets_are_ignored_and_unknown_values_match_nothing(
+    engine: Engine,
+) -> None:
+    question = "diabetes"
+    assert (
+        engine.search(question, filters={"colour": ["red"]}).total == engine.search(question).total
+    )
+    assert engine.search(question, filters={"source": []}).total == engine.search(question).total
+    nothing = engine.search(question, filters={"source": ["Nowhere"]})
+    assert (nothing.total, nothing.hits, nothing.facets["source"]) == (0, [], {})
+
+
+FLU = [
+    ("flu-info", "A", "information", "What is flu?", []),
+    ("flu-symptoms-a", "A", "symptoms", "What are the symptoms of flu?", []),
+    ("flu-symptoms-b", "B", "symptoms", "What are the symptoms of flu?", []),
+    ("flu-treatment", "B", "treatment", "How is flu treated?", ["cold-info"]),
+    ("flu-causes", "A", "causes", "What causes flu?", []),
+    ("flu-info-b", "B", "information", "Who gets flu?", []),
+]
+
+
+@pytest.fixture(scope="module")
+def flu(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    from search.indexing import build
+
+    root = tmp_path_factory.mktemp("flu")
+    lines = [
+        json.dumps(
+            {
+                "id": id_,
+                "question": title,
+                "answer": "Flu is a viral infection that brings fever, cough and aches.",
+                "source": source,
+                "focus": "flu",
+                "qtype": qtype,
+                "related": related,
+            }
+        )
+        for id_, source, qtype, title, related in FLU
+    ]
+    lines.append(
+        json.dumps(
+            {
+                "id": "cold-info",
+                "question": "What is a cold?",
+                "answer": "A cold is a viral infection of the nose that brings a cough.",
+                "source": "A",
+                "focus": "common cold",
+                "qtype": "information",
+            }
+        )
+    )
+    (root / "flu.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    build([root / "flu.jsonl"], root / "index")
+    return Engine(root / "index")
+
+
+def test_related_same_focus_shows_other_question_types_first_in_reading_order(
+    flu: Engine,
+) -> None:
+    assert [h.id for h in flu.related("flu-info")] == [
+        "flu-causes",
+        "flu-symptoms-a",  # from the article's own source, before the same question from B
+        "flu-treatment",
+        "flu-info-b",  # the article's own question type comes after the others
+        "cold-info",  # similar text fills the rest; flu-symptoms-b repeats a title shown
+    ]
+
+
+def test_related_articles_named_by_the_article_come_first(flu: Engine) -> None:
+    related = [h.id for h in flu.related("flu-treatment", limit=3)]
+    assert related == ["cold-info", "flu-info-b", "flu-causes"]  # then its own source first
+
+
+def test_related_never_repeats_an_article_a_title_or_the_article_itself(flu: Engine) -> None:
+    for article_id, *_ in FLU:
+        hits = flu.related(article_id, limit=10)
+        titles = [h.title for h in hits]
+        assert article_id not in [h.id for h in hits]
+        assert len(set(titles)) == len(titles)
+        assert flu.article(article_id).title not in titles  # type: ignore[union-attr]

@@ -8,6 +8,7 @@ import pytest
 
 from search import Engine
 from search.indexing import BUILDS, BuildBusy, BuildError, build, current_build, writer_lock
+from search.vocabulary import Vocabulary
 from tests.conftest import FIXTURES
 
 
@@ -90,3 +91,24 @@ def test_running_engine_serves_a_newly_switched_build(tmp_path: Path) -> None:
     assert engine.search("gout").total == 0
     build([FIXTURES / "medquad"], tmp_path)
     assert engine.search("gout").hits[0].id.startswith("Demo_0000001")
+
+
+def test_build_saves_the_surface_vocabulary(tmp_path: Path) -> None:
+    report = build([FIXTURES / "mini.jsonl"], tmp_path)
+    assert report.path is not None
+    vocabulary = Vocabulary.load(report.path)
+    # Words as written (folded), not stemmed: what spelling suggestions are made of.
+    assert vocabulary.words["diabetes"] >= 3 and "diabet" not in vocabulary.words
+    assert vocabulary.words["nephrolithiasis"] == 1  # synonyms count too
+    assert vocabulary.foci["lung cancer"] == 2
+    assert vocabulary.titles["What causes kidney stones?"] == "kidney stones"
+
+
+def test_builds_without_a_vocabulary_still_serve(tmp_path: Path) -> None:
+    report = build([FIXTURES / "mini.jsonl"], tmp_path)
+    assert report.path is not None
+    (report.path / "vocabulary.json").unlink()  # as made before the vocabulary existed
+    engine = Engine(tmp_path)
+    assert engine.search("diabetis").did_you_mean is None
+    assert engine.suggest("diab") == []
+    assert engine.search("diabetes").hits

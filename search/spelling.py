@@ -1,0 +1,146 @@
+"""Did-you-mean: words the index has never seen, replaced by the likeliest word it has.
+
+Candidates are the build's surface words (``search.vocabulary``: answers, titles, focus names,
+synonyms). A known word is never corrected. An unknown one becomes the most frequent word
+within one edit (words of up to five letters) or two edits (longer words), where an edit is an
+inserted, deleted or changed letter, or two neighbouring letters swapped ("nuemonia").
+
+Computing the distance to all ~30,000 words of MedQuAD would take a second in Python, so a
+bigram index first narrows them to the few dozen that share enough two-letter pieces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from itertools import chain
+
+from search.analysis import stopwords
+from search.vocabulary import fold
+
+# Shorter words are too ambiguous to correct: "ms" could be "ma", "mi", "my" or an abbreviation.
+MIN_LENGTH = 3
+# A word seen once in a corpus is about as likely a typo there as a word: it is recognised as
+# known, but never offered as a correction.
+MIN_COUNT = 2
+
+_TOKEN = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def max_edits(word: str) -> int:
+    """One edit for words of up to five letters, two for longer ones.
+
+    Two edits make too many short words alike ("astma" is two from "asthma", "stoma" and
+    "ataxia"), and would cost measuring most of the vocabulary.
+    """
+    return 1 if len(word) <= 5 else 2
+
+
+def bigrams(word: str) -> frozenset[str]:
+    """Two-letter pieces of ``word``, with its start (^) and end ($) marked."""
+    padded = f"^{word}$"
+    return frozenset(padded[i : i + 2] for i in range(len(padded) - 1))
+
+
+def _letters(word: str) -> int:
+    """The set of letters in ``word`` as bits of an integer, for a fast first comparison."""
+    bits = 0
+    for char in word:
+        bits |= 1 << (ord(char) & 63)
+    return bits
+
+
+def distance(a: str, b: str, limit: int) -> int:
+    """Edits from ``a`` to ``b`` (optimal string alignment); ``limit + 1`` once beyond ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, start=1):
+        row = [i]
+        for j, other in enumerate(b, start=1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (char != other))
+            if i > 1 and j > 1 and char == b[j - 2] and a[i - 2] == other:
+                cost = min(cost, before[j - 2] + 1)
+            row.append(cost)
+        if min(row) > limit:
+            return limit + 1
+        before, previous = previous, row
+    return min(previous[-1], limit + 1)
+
+
+def _same_case(original: str, word: str) -> str:
+    if len(original) > 1 and original.isupper():
+        return word.upper()
+    return word.capitalize() if original[:1].isupper() else word
+
+
+class Speller:
+    def __init__(self, counts: Mapping[str, int]) -> None:
+        self._counts = dict(counts)
+        self._candidates = [
+            word
+            for word, count in self._counts.items()
+            if count >= MIN_COUNT and len(word) >= MIN_LENGTH and word.isalpha()
+        ]
+        self._letters = [_letters(word) for word in self._candidates]
+        postings: defaultdict[str, list[int]] = defaultdict(list)
+        for number, word in enumerate(self._candidates):
+            for gram in bigrams(word):
+                postings[gram].append(number)
+        self._postings = dict(postings)
+
+    def known(self, word: str) -> bool:
+        return fold(word) in self._counts
+
+    def correct_word(self, word: str) -> str | None:
+        """The likeliest vocabulary word for the folded, unknown ``word``; None if none is close.
+
+        Fewer edits win, then the more frequent word: any word one edit away is preferred to
+        any word two edits away, so the second, slower round is rarely needed.
+        """
+        grams = bigrams(word)
+        shared = Counter(chain.from_iterable(self._postings.get(gram, ()) for gram in grams))
+        letters = _letters(word)
+        for limit in range(1, max_edits(word) + 1):
+            # Cheap bounds first. An edit spoils at most two of a word's bigrams (a swap three),
+            # and adds or removes at most two distinct letters.
+            needed = len(grams) - 2 * limit - 1
+            close = [
+                self._candidates[number]
+                for number, count in shared.items()
+                if count >= needed and (self._letters[number] ^ letters).bit_count() <= 2 * limit
+            ]
+            scored = [
+                (-self._counts[candidate], candidate)
+                for candidate in close
+                if distance(word, candidate, limit) <= limit
+            ]
+            if scored:
+                return min(scored)[1]
+        return None
+
+    def _wants_correcting(self, word: str) -> bool:
+        # Stop words carry no meaning in a search, so "correcting" them cannot help.
+        return (
+            len(word) >= MIN_LENGTH
+            and word.isalpha()
+            and word not in self._counts
+            and word not in stopwords()
+        )
+
+    def correct(self, text: str) -> str | None:
+        """``text`` with its unknown words corrected, or None when there is nothing to correct.
+
+        The rest of the text is kept as typed, and a correction takes the case of the word it
+        replaces: "What is Diabetis?" -> "What is Diabetes?".
+        """
+
+        def replace(match: re.Match[str]) -> str:
+            word = fold(match.group())
+            correction = self.correct_word(word) if self._wants_correcting(word) else None
+            return _same_case(match.group(), correction) if correction else match.group()
+
+        corrected = _TOKEN.sub(replace, text)
+        return corrected if corrected != text else None
