@@ -75,7 +75,7 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bpass(ing)? .* to (my|our|his|her|their) (kids|children|baby|son|daughter)"
         r"|\bfrom (my|their|his|her) (parents?|mother|father|mom|dad)\b|\bcarrier"
         r"|\bneither parent\b|\bget it too\b|\bin (the|our|my) family\b",
-        ("inheritance", "genetic changes"),
+        ("inheritance",),
     ),
     "genetic changes": (r"\bgenes?\b|\bmutation|\bchromosom", ("genetic changes",)),
     "frequency": (

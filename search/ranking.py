@@ -40,16 +40,20 @@ class Weights:
     # -- second stage: feature weights (scores are sums of these) --
     # BM25F relative to the best candidate's, so it is on the same 0..1 scale as the others.
     bm25: float = 1.0
-    # The article is about the focus the question names.
-    focus_match: float = 0.6
-    # The article's type answers the kind of question asked.
-    type_match: float = 0.4
-    # Both at once: the right condition *and* the right kind of answer.
-    both: float = 0.2
+    # Values from bench/tune.py on the tune halves (2026-11-25, MedQuAD, 210 questions).
+    # The article is about the focus the question names: alone, a small push, since many
+    # articles share a focus ...
+    focus_match: float = 0.2
+    # ... and its type answers the kind of question asked: alone, worth most of a BM25F score,
+    # because readers' words rarely say the type the way articles do ...
+    type_match: float = 0.8
+    # ... but both at once, the right condition *and* the right kind of answer, is what a reader
+    # wants first: this outweighs any BM25F difference among candidates.
+    both: float = 2.0
     # Share of the question's words found in the article's title (its own question).
-    title_cover: float = 0.3
+    title_cover: float = 0.1
     # The article's whole focus name is in the question even if no focus was recognised.
-    focus_named: float = 0.2
+    focus_named: float = 0.3
 
 
 WEIGHTS = Weights()

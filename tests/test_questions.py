@@ -111,7 +111,10 @@ def test_information_only_when_nothing_more_specific_is_asked() -> None:
 
 def test_question_types_map_to_the_article_types_that_answer_them() -> None:
     assert article_types(["diagnosis"]) == ("exams and tests",)
-    assert set(article_types(["inheritance"])) == {"inheritance", "genetic changes"}
+    assert set(article_types(["inheritance", "genetic changes"])) == {
+        "inheritance",
+        "genetic changes",
+    }
 
 
 # -- foci -----------------------------------------------------------------------------------
