@@ -233,7 +233,10 @@ class Engine:
         limit = max(1, min(limit, MAX_LIMIT))
         offset = max(0, min(offset, MAX_OFFSET))
         build, searcher = self._searcher()
-        question = self._parse(text, build, searcher)
+        # Words the index does not have are read as the nearest words it has ("diabetis" as
+        # "diabetes"): as typed they could only match nothing.
+        correction = build.speller.correct(text)
+        question = self._parse(correction or text, build, searcher)
         pool = self._candidates(searcher, question, filters, need=offset + limit)
         ranked = sorted(
             pool.candidates,
@@ -258,7 +261,7 @@ class Engine:
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             terms=question.terms,
             facets=pool.facets,
-            did_you_mean=self._did_you_mean(text),
+            did_you_mean=self._offer(searcher, text, correction, hits),
         )
 
     def candidates(self, text: str) -> list[Candidate]:
@@ -322,24 +325,18 @@ class Engine:
 
     # -- spelling and autocomplete ----------------------------------------------------
 
-    def _did_you_mean(self, text: str) -> str | None:
-        """``text`` respelled, when it has words the index lacks and the best answer to the
-        respelled question contains a corrected word: answers about what the reader meant.
-
-        Comparing scores instead would not do: the coordination bonus raises every score of a
-        question with more known words, even in answers without the corrected word.
-        """
-        build, searcher = self._searcher()
-        correction = build.speller.correct(text)
-        if correction is None:
+    def _offer(
+        self, searcher: Searcher, text: str, correction: str | None, hits: list[Hit]
+    ) -> str | None:
+        """The respelled question, to offer as "Did you mean", when the best answer contains a
+        corrected word: an answer about what the reader meant, not one found despite it."""
+        if correction is None or not hits:
             return None
-        # Every word replaced is one the index has, so this search corrects nothing further.
-        respelled = self.search(correction, limit=1)
-        corrected = set(respelled.terms) - set(unique_terms(text))
-        if not respelled.hits or not corrected:
+        corrected = set(unique_terms(correction)) - set(unique_terms(text))
+        if not corrected:
             return None
         fields = wq.Or([wq.Term(name, term) for name in questions.FIELDS for term in corrected])
-        best = wq.And([wq.Term("id", respelled.hits[0].id), fields])
+        best = wq.And([wq.Term("id", hits[0].id), fields])
         return None if searcher.search(best, limit=1).is_empty() else correction
 
     def did_you_mean(self, text: str) -> str | None:
