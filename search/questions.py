@@ -20,7 +20,7 @@ from whoosh import query
 
 from search.analysis import stem, terms
 from search.ranking import WEIGHTS, Asked, Weights
-from search.synonyms import MAX_PHRASE, Phrase, SynonymTable, curated
+from search.synonyms import MAX_PHRASE, Phrase, SynonymTable, curated, name_phrase
 
 FIELDS = ("title", "focus", "body")
 
@@ -33,13 +33,14 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "causes": (
         r"\bcaus|\bwhy (do|does|did|would|is|are|am|can|might)\b|\breasons?\b|\bwhat makes\b"
         r"|\btrigger|\bhow (do|does|did|can) (you|i|people|someone|one|a person) (get|catch)\b"
+        r"|\bmakes? (you|me|him|her|them|people)\b|\bturn into\b"
         r"|\bcome back\b|\brecur",
         ("causes",),
     ),
     "symptoms": (
         r"\bsymptom|\bsigns?\b|\bhow (do|would|can) (i|you) (know|tell)\b|\bfeel like\b"
         r"|\bwhat does .* (feel|look) like\b|\bdoes (it|.*) hurt\b|\bnot notice\b|\bnotice\b"
-        r"|\bwarning signs?\b",
+        r"|\bwarning signs?\b|\bcould (it|this|that) be\b|\b(is|are) (it|this|that|these) (a )?signs?\b",
         ("symptoms",),
     ),
     "treatment": (
@@ -47,18 +48,18 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bmedications? for\b|\bdrugs? for\b|\bpills? for\b|\bsurgery for\b|\bhelp (with|for)\b"
         r"|\bwhat (can|should) (i|we|you) do\b|\bhow to (stop|relieve|heal|fix)\b|\brelie"
         r"|\bantibiotics?\b|\bmedicine for\b|\btake medicine\b|\bdoes .* help\b|\bsplint\b"
-        r"|\bneed surgery\b|\bkeep .* under control\b|\bcontrol",
+        r"|\b(need|have|get) (an? )?(surgery|operation)\b|\bkeep .* under control\b|\bcontrol",
         ("treatment",),
     ),
     "diagnosis": (
         r"\btests?\b|\btesting\b|\bscreen|\bdetect|\bexam|\bscan\b|\bcheck(ed)? for\b"
         r"|\bbiopsy\b|\bhow (do|can|would) (doctors?|they|you|i) (know|tell|find out|diagnose)\b"
-        r"|\bhow (is|are) .* diagnosed\b|\bdiagnose\b",
+        r"|\bhow (is|are) .* diagnosed\b|\bdiagnose\b|\bget .* checked\b|\bcheck-?ups?\b",
         ("exams and tests",),
     ),
     "prevention": (
-        r"\bprevent|\bavoid|\bstop .* (getting|from)\b|\blower (my|the|your) (risk|chances?)\b"
-        r"|\breduce (my|the|your) (risk|chances?)\b|\bprotect|\bmake sure .* (not|don'?t)\b"
+        r"\bprevent|\bavoid|\bstop .* (getting|from)\b|\b(lower|reduce|cut)s? .*(risk|chances?)\b"
+        r"|\bprotect|\bmake sure .* (not|don'?t)\b"
         r"|\bvaccin|\bshots?\b|\bkeep .* from (getting|coming)\b|\bcome back\b",
         ("prevention",),
     ),
@@ -74,7 +75,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bpass(ed|ing)? (it )?(on|down)\b(?! (its|it's) own)"
         r"|\bpass(ing)? .* to (my|our|his|her|their) (kids|children|baby|son|daughter)"
         r"|\bfrom (my|their|his|her) (parents?|mother|father|mom|dad)\b|\bcarrier"
-        r"|\bneither parent\b|\bget it too\b|\bin (the|our|my) family\b",
+        r"|\bneither parent\b|\bget it too\b|\bin (the|our|my) family\b|\bpassed (down )?from\b"
+        r"|\bwill (my|our|his|her|their) (kids|children|son|daughter|baby|babies) (get|have|be)\b",
         ("inheritance",),
     ),
     "genetic changes": (r"\bgenes?\b|\bmutation|\bchromosom", ("genetic changes",)),
@@ -84,7 +86,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("frequency",),
     ),
     "susceptibility": (
-        r"\bat risk\b|\brisk\b|\bwho (gets|is likely|can get)\b|\bmore likely\b"
+        r"\bat risk\b|\brisk\b|\bwho (gets|is likely|can get)\b|\b(more|most) likely\b"
+        r"|\bhow (do|does|did|can) (you|i|people|someone|one|a person) (get|catch)\b"
         r"|\bsusceptib|\bcontagious\b|\bcatching\b|\binfectious\b|\bspread|\braises? (my|your|the)"
         r"|\bchances? of (getting|having)\b|\bcan (i|you) (get|catch)\b",
         ("susceptibility",),
@@ -131,14 +134,38 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
 _TYPE_CUES = {name: re.compile(cue) for name, (cue, _) in QUESTION_TYPES.items()}
 
 
+# When several types are asked for, the most specific comes first: "which gene causes X" asks
+# for genetic changes more than causes; "what can I do so they don't come back", prevention.
+PRIORITY = (
+    "genetic changes",
+    "inheritance",
+    "side effects",
+    "interactions",
+    "dosage",
+    "usage",
+    "stages",
+    "research",
+    "frequency",
+    "prevention",
+    "susceptibility",
+    "complications",
+    "diagnosis",
+    "outlook",
+    "symptoms",
+    "treatment",
+    "causes",
+    "information",
+)
+
+
 def question_types(text: str) -> tuple[str, ...]:
-    """Every canonical question type the phrasing asks for, in the table's order.
+    """Every canonical question type the phrasing asks for, the most specific first.
 
     "information" ("what is…", "tell me about…") is what is left when nothing more specific
     is asked: "what are the symptoms of X" asks for symptoms.
     """
     lowered = text.lower()
-    found = tuple(name for name, cue in _TYPE_CUES.items() if cue.search(lowered))
+    found = tuple(name for name in PRIORITY if _TYPE_CUES[name].search(lowered))
     specific = tuple(name for name in found if name != "information")
     return specific or ("information",)
 
@@ -241,9 +268,10 @@ class FocusIndex:
         """``names``: focus key → names it is known by (its name and synonyms)."""
         table: dict[Phrase, set[str]] = {}
         for key, known_as in names.items():
+            own = tuple(key.split())  # the focus's own name is always looked for ("ALS")
             for name in known_as:
-                phrase = tuple(terms(name))
-                if phrase and len(phrase) <= MAX_PHRASE and not set(phrase) <= FILLER:
+                phrase = name_phrase(name) or (own if tuple(terms(name)) == own else None)
+                if phrase and not set(phrase) <= FILLER:
                     table.setdefault(phrase, set()).add(key)
         # A curated synonym of a focus name names that focus too ("heart attack" → the
         # "myocardial infarction" articles).
@@ -345,11 +373,13 @@ def asked(question: Question) -> Asked:
     """The question as the second stage sees it."""
     words = set(question.terms).union(*question.expansions)
     primary = frozenset(question.foci[0].keys) if question.foci else frozenset()
+    wanted = frozenset(article_types(question.types[:1]))
     return Asked(
         terms=frozenset(words),
         focus_keys=primary,
         other_focus_keys=frozenset(k for f in question.foci[1:] for k in f.keys) - primary,
-        types=frozenset(article_types(question.types)),
+        types=wanted,
+        other_types=frozenset(article_types(question.types[1:])) - wanted,
     )
 
 

@@ -68,6 +68,7 @@ class Asked:
     focus_keys: frozenset[str]  # the question's main focus
     types: frozenset[str]
     other_focus_keys: frozenset[str] = frozenset()  # other foci it mentions
+    other_types: frozenset[str] = frozenset()  # article types of its less specific asks
 
 
 def features(asked: Asked, doc: Mapping[str, Any], bm25: float, best: float) -> dict[str, float]:
@@ -80,7 +81,8 @@ def features(asked: Asked, doc: Mapping[str, Any], bm25: float, best: float) -> 
         if focus_key in asked.other_focus_keys
         else 0.0
     )
-    kind = 1.0 if doc.get("qtype", "") in asked.types else 0.0
+    qtype = doc.get("qtype", "")
+    kind = 1.0 if qtype in asked.types else 0.5 if qtype in asked.other_types else 0.0
     title = set(terms(doc.get("title", "")))
     focus_terms = set(focus_key.split())
     return {

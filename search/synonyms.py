@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
-from search.analysis import terms
+from search.analysis import terms, words
 
 Phrase = tuple[str, ...]
 # Phrases are looked for at most this many terms long (the longest curated names are shorter).
@@ -27,13 +27,28 @@ class Match:
     alternatives: tuple[Phrase, ...]
 
 
+def name_phrase(name: str) -> Phrase | None:
+    """The terms to look for in questions for a name, or None when it is unsafe in free text.
+
+    Unsafe: a name the stop list cut down to one word ("passing out" → "pass"), or a single
+    word of three letters or fewer, where abbreviations read as ordinary words ("GO", "MEN").
+    """
+    phrase = tuple(terms(name))
+    if not phrase or len(phrase) > MAX_PHRASE:
+        return None
+    if len(phrase) == 1 and (len(words(name)) > 1 or len(phrase[0]) <= 3):
+        return None
+    return phrase
+
+
 def parse_groups(lines: Iterable[str]) -> list[tuple[Phrase, ...]]:
     """Groups of ``a | b | c`` lines as phrases of index terms; comments and blanks skipped."""
     groups = []
     for line in lines:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        phrases = tuple(dict.fromkeys(p for p in (tuple(terms(t)) for t in line.split("|")) if p))
+        found = (name_phrase(t) for t in line.split("|"))
+        phrases = tuple(dict.fromkeys(p for p in found if p))
         if len(phrases) > 1:
             groups.append(phrases)
     return groups
