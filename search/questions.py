@@ -40,7 +40,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "symptoms": (
         r"\bsymptom|\bsigns?\b|\bhow (do|would|can) (i|you) (know|tell)\b|\bfeel like\b"
         r"|\bwhat does .* (feel|look) like\b|\bdoes (it|.*) hurt\b|\bnot notice\b|\bnotice\b"
-        r"|\bwarning signs?\b|\bcould (it|this|that) be\b|\b(is|are) (it|this|that|these) (a )?signs?\b",
+        r"|\bwarning signs?\b|\bcould (it|this|that) be\b"
+        r"|\b(is|are) (it|this|that|these) (a )?signs?\b",
         ("symptoms",),
     ),
     "treatment": (
