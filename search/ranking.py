@@ -51,7 +51,7 @@ class Weights:
     # wants first: this outweighs any BM25F difference among candidates.
     both: float = 2.0
     # Share of the question's words found in the article's title (its own question).
-    title_cover: float = 0.1
+    title_cover: float = 0.5
     # The article's whole focus name is in the question even if no focus was recognised.
     focus_named: float = 0.3
 
