@@ -287,15 +287,17 @@ class Engine:
     ) -> _Pool:
         """First stage: BM25F's best matches plus the articles about the question's foci."""
         restrict = _filter(filters)
+        depth = max(ranking.WEIGHTS.candidates, need)
         found = searcher.search(
             questions.build_query(question),
-            limit=max(ranking.WEIGHTS.candidates, need),
+            limit=depth,
             filter=restrict,
             # Counted while the matches are collected: one pass, not a second query.
             groupedby={name: sorting.FieldFacet(name) for name in FACETS},
             maptype=sorting.Count,
         )
-        bm25 = {hit.docnum: float(hit.score) for hit in found}
+        # With facets Whoosh keeps every match, best first: only the best few are candidates.
+        bm25 = {hit.docnum: float(hit.score) for hit in found[:depth]}
         about = questions.focus_query(question)
         if about is not None:
             for hit in searcher.search(about, limit=ranking.WEIGHTS.candidates, filter=restrict):
