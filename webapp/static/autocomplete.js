@@ -21,6 +21,11 @@
     var active = -1;
     var timer = 0;
     var pending = null;
+    if (!listbox || !form || !url) return;
+
+    function say(text) {
+      if (status) status.textContent = text;
+    }
 
     function isOpen() {
       return input.getAttribute("aria-expanded") === "true";
@@ -85,12 +90,13 @@
       show(-1);
       if (options.length > 0 && document.activeElement === input) {
         open();
-        status.textContent =
+        say(
           options.length + (options.length === 1 ? " suggestion" : " suggestions") +
-          ": use the up and down arrow keys to choose, Enter to search.";
+            ": use the up and down arrow keys to choose, Enter to search."
+        );
       } else {
         close();
-        status.textContent = "";
+        say("");
       }
     }
 
