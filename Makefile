@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 INDEX ?= $(or $(MEDSEARCH_INDEX),index)
 HOST ?= $(or $(MEDSEARCH_HOST),127.0.0.1)
 PORT ?= $(or $(MEDSEARCH_PORT),8000)
+# The browser tests use Debian's Chromium (apt-get install chromium); Playwright downloads none.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: run serve index test lint format bench clean
 
@@ -31,6 +33,8 @@ serve: $(BIN)/.installed $(INDEX)/current ## gunicorn -c gunicorn.conf.py wsgi:a
 	MEDSEARCH_INDEX=$(INDEX) MEDSEARCH_HOST=$(HOST) MEDSEARCH_PORT=$(PORT) \
 		$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
+# Browser tests (tests/test_browser.py) need /usr/bin/chromium: they skip without it, saying so,
+# except in CI (CI=true), where they fail. Screenshots go to test-artifacts/.
 test: $(BIN)/.installed ## Run the whole test suite
 	$(BIN)/python -m pytest
 

@@ -37,6 +37,17 @@ def starter_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def reader_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The starter corpus plus tests/fixtures/reader.jsonl: articles from other sources, with
+    lists, headings and links to originals, for the reader pages."""
+    from search.corpus import starter_path
+
+    root = tmp_path_factory.mktemp("reader-index")
+    build([starter_path(), FIXTURES / "reader.jsonl"], root)
+    return root
+
+
 @pytest.fixture
 def engine(mini_index: Path) -> Engine:
     return Engine(mini_index)
