@@ -132,22 +132,34 @@ def read_paraphrase(path: Path) -> list[tuple[Topic, str]]:
 # -- judgements ------------------------------------------------------------------------------
 
 
-def _focus_index(stored: Iterable[dict[str, Any]]) -> tuple[FocusIndex, list[dict[str, Any]]]:
-    docs = list(stored)
+def _names(docs: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
     names: dict[str, list[str]] = defaultdict(list)
     for fields in docs:
         if fields.get("focus_key"):
             names[fields["focus_key"]].extend(
                 [fields.get("focus", ""), *fields.get("synonyms", ())]
             )
-    return FocusIndex(names, curated()), docs
+    return names
 
 
 def liveqa_set(topics: Sequence[Topic], stored: Iterable[dict[str, Any]]) -> DevSet:
-    """Judge LiveQA questions: an annotated focus names an article's focus (matched as the
-    engine matches foci: by name, MedQuAD synonym or curated synonym, tolerant of plurals and
-    possessives), and the article's type answers an annotated type."""
-    foci, docs = _focus_index(stored)
+    """Judge LiveQA questions: an annotated focus names an article's focus, and the article's
+    type answers an annotated type.
+
+    An annotation names a focus when it *is* one of its names (its name, a MedQuAD synonym,
+    short ones such as "CF" included) or a curated synonym of one, compared as index terms;
+    or, failing that, when a focus name stands in it ("lyme disease rash" names Lyme disease).
+    """
+    docs = list(stored)
+    names = _names(docs)
+    exact: dict[str, set[str]] = defaultdict(set)
+    table = curated()
+    for key, known_as in names.items():
+        for name in known_as:
+            phrase = tuple(terms(name))
+            for variant in (phrase, *table.alternatives(phrase)):
+                exact[" ".join(variant)].add(key)
+    contained = FocusIndex(names, table)
     by_focus: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for fields in docs:
         by_focus[fields.get("focus_key", "")].append(fields)
@@ -155,7 +167,12 @@ def liveqa_set(topics: Sequence[Topic], stored: Iterable[dict[str, Any]]) -> Dev
     judged: list[Topic] = []
     for topic in topics:
         wanted = {qt for t in topic.types for qt in LIVEQA_TYPES.get(t, ())}
-        keys = {key for focus in topic.foci for f in foci.find(terms(focus)) for key in f.keys}
+        keys: set[str] = set()
+        for focus in topic.foci:
+            words = terms(focus)
+            keys |= exact.get(" ".join(words)) or {
+                key for found in contained.find(words) for key in found.keys
+            }
         relevant = {
             fields["id"]
             for key in keys
