@@ -9,6 +9,7 @@ build as JSON (never pickle) and loaded by the engine.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from search.analysis import _read_wordlist
 TRAINING_BUDGET = 1_500_000
 
 FILENAME = "sentences.json"
+
+_LINE_MARKER = re.compile(r"\s*(#{1,6}\s+|[-*+•]\s+|\d{1,3}[.)]\s+)")
 
 
 def sample(texts: Sequence[str], budget: int = TRAINING_BUDGET) -> list[str]:
@@ -73,13 +76,20 @@ class SentenceSplitter:
         return cls(json.loads(path.read_text(encoding="utf-8")))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) of each sentence of ``text``, white space trimmed."""
+        """(start, end) of each sentence of ``text``, white space trimmed.
+
+        A line's Markdown marker ("## ", "- ", "2. ") is not part of its first sentence: a
+        snippet shows "What it says", not "## What it says".
+        """
         result: list[tuple[int, int]] = []
         offset = 0
         for line in text.split("\n"):
-            if line.strip():
+            marker = _LINE_MARKER.match(line)
+            skip = marker.end() if marker else 0
+            if line[skip:].strip():
                 result.extend(
-                    (offset + start, offset + end) for start, end in self._punkt.span_tokenize(line)
+                    (offset + skip + start, offset + skip + end)
+                    for start, end in self._punkt.span_tokenize(line[skip:])
                 )
             offset += len(line) + 1
         return result

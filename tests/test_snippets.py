@@ -145,7 +145,7 @@ SENTENCES_UNTRAINED = SentenceSplitter()
 
 
 def test_newlines_end_sentences() -> None:
-    assert SPLITTER.split("- one item\n- two item") == ["- one item", "- two item"]
+    assert SPLITTER.split("one item\ntwo item") == ["one item", "two item"]
 
 
 # -- MedQuAD ------------------------------------------------------------------------------
@@ -189,3 +189,13 @@ def test_medquad_snippets_show_the_matched_words_as_safe_html(
         body = medquad.article(hit.id).body  # type: ignore[union-attr]
         for piece in shown.split(" … "):
             assert piece.strip("…") in " ".join(body.split()), piece
+
+
+def test_markdown_line_markers_are_not_shown() -> None:
+    text = "## What it says\n- Take the reliever inhaler when wheezing starts.\n2. Call for help."
+    assert SPLITTER.split(text) == [
+        "What it says",
+        "Take the reliever inhaler when wheezing starts.",
+        "Call for help.",
+    ]
+    assert "##" not in snippet(text, "reliever inhaler") and "- " not in snippet(text, "inhaler")
