@@ -160,8 +160,10 @@ def _resolve(root: Path) -> Path:
 
 
 class Engine:
-    def __init__(self, index_dir: Path | str) -> None:
+    def __init__(self, index_dir: Path | str, weights: ranking.Weights = ranking.WEIGHTS) -> None:
+        """``weights``: the ranking weights (``search.ranking``); others only for tuning."""
         self.root = Path(index_dir)
+        self.weights = weights
         self._lock = threading.Lock()
         self._build: _Build | None = None
         self._generation = 0
@@ -240,7 +242,7 @@ class Engine:
         pool = self._candidates(searcher, question, filters, need=offset + limit)
         ranked = sorted(
             pool.candidates,
-            key=lambda c: (ranking.score(c.features), c.features["bm25"]),
+            key=lambda c: (ranking.score(c.features, self.weights), c.features["bm25"]),
             reverse=True,
         )
         terms = set(question.terms)
@@ -248,7 +250,7 @@ class Engine:
         hits = [
             _hit(
                 c.fields,
-                ranking.score(c.features),
+                ranking.score(c.features, self.weights),
                 make_snippet(c.fields["body"], terms, build.splitter, expansions=synonyms),
             )
             for c in ranked[offset : offset + limit]
@@ -276,6 +278,7 @@ class Engine:
             text,
             foci=build.foci,
             idf=questions.idf_from(lambda term: searcher.doc_frequency("body", term), documents),
+            weights=self.weights,
         )
 
     def _candidates(
@@ -287,9 +290,9 @@ class Engine:
     ) -> _Pool:
         """First stage: BM25F's best matches plus the articles about the question's foci."""
         restrict = _filter(filters)
-        depth = max(ranking.WEIGHTS.candidates, need)
+        depth = max(self.weights.candidates, need)
         found = searcher.search(
-            questions.build_query(question),
+            questions.build_query(question, self.weights),
             limit=depth,
             filter=restrict,
             # Counted while the matches are collected: one pass, not a second query.
@@ -300,7 +303,7 @@ class Engine:
         bm25 = {hit.docnum: float(hit.score) for hit in found[:depth]}
         about = questions.focus_query(question)
         if about is not None:
-            for hit in searcher.search(about, limit=ranking.WEIGHTS.candidates, filter=restrict):
+            for hit in searcher.search(about, limit=self.weights.candidates, filter=restrict):
                 bm25.setdefault(hit.docnum, 0.0)
         best = max(bm25.values(), default=0.0)
         asked = questions.asked(question)
