@@ -71,6 +71,8 @@ class IndexUnavailable(Exception):
 # What a damaged build raises when Whoosh reads it: a missing or truncated segment file shows
 # as an OSError (FileNotFoundError), a short read (struct.error, EOFError) or a bad value.
 DAMAGED = (OSError, EOFError, ValueError, struct.error, whoosh_index.IndexError)
+# Of those, the ones that will not go away by trying again (unlike, say, too many open files).
+PERMANENT = (FileNotFoundError, EOFError, struct.error, whoosh_index.IndexError)
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,9 @@ class _Build:
     foci: questions.FocusIndex
     manifest: dict[str, Any]
     generation: int
+    # Why its segments cannot be read, once found: not opened again (Whoosh leaks a file
+    # handle on each failed open) until ``current`` points at another build.
+    damaged: str | None = None
 
     # Spelling and autocomplete are built on first use, once per build: a one-off
     # `medsearch search` with correctly spelled words never pays for them.
@@ -248,10 +253,15 @@ class Engine:
         local = self._local
         if local.searcher is None or local.generation != build.generation:
             self._drop_searcher()
+            if build.damaged is not None:
+                raise IndexUnavailable(build.damaged)
             try:
                 local.searcher = build.index.searcher()
             except DAMAGED as exc:
-                raise IndexUnavailable(f"{build.path}: cannot open index: {exc!r}") from exc
+                reason = f"{build.path}: cannot open index: {exc!r}"
+                if isinstance(exc, PERMANENT):
+                    build.damaged = reason
+                raise IndexUnavailable(reason) from exc
             local.generation = build.generation
         return build, local.searcher
 
