@@ -228,3 +228,41 @@ QUESTIONS = st.one_of(
 @given(q=QUESTIONS)
 def test_generated_questions_get_no_server_error(client: FlaskClient, q: str) -> None:
     check(client, q)
+
+
+SOAK_EXAMPLES = 1000
+TARGET_SECONDS = 0.2  # the issue's aim for every answer
+
+
+@pytest.mark.soak
+def test_soak_hostile_questions_and_their_timing(
+    client: FlaskClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The fixed list and many generated questions; prints each fixed question's slowest
+    answer and the slowest of all (asserting nothing about time)."""
+    timings = Timings()
+    for q in HOSTILE:
+        check(client, q, timings)
+    fixed = list(timings.seen)
+
+    @settings(QUICK, max_examples=SOAK_EXAMPLES, database=None)
+    @given(q=QUESTIONS)
+    def generated(q: str) -> None:
+        check(client, q, timings)
+
+    generated()
+    seconds = sorted(seen[0] for seen in timings.seen)
+    slowest, where, q = timings.slowest()
+    over = sum(1 for value in seconds if value > TARGET_SECONDS)
+    with capsys.disabled():
+        print(f"\nhostile questions: {len(HOSTILE)} fixed + {SOAK_EXAMPLES} generated (max)")
+        print("slowest answer of each fixed question (seconds, question):")
+        for number, asked in enumerate(HOSTILE):
+            worst = max(s for s, _, text in fixed if text == asked)
+            print(f"  {number:3d} {worst:7.3f}  {ascii(asked)[:70]} ({len(asked)} chars)")
+        print(
+            f"{len(seconds)} answers (4 endpoints each): median {seconds[len(seconds) // 2]:.3f}s, "
+            f"p99 {seconds[int(len(seconds) * 0.99)]:.3f}s, slowest {slowest:.3f}s "
+            f"({where}, {len(q)} chars: {ascii(q)[:70]}); "
+            f"{over} over {TARGET_SECONDS * 1000:.0f} ms"
+        )
