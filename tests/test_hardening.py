@@ -229,3 +229,40 @@ def test_article_ids_and_static_paths_do_not_traverse(client: FlaskClient, path:
     assert "root:" not in text and "create_app" not in text and "Traceback" not in text
     if path.startswith("/api/"):
         assert response.mimetype == MEDIA_TYPE
+
+
+def test_a_segment_truncated_under_the_running_server_ends_in_503s(tmp_path: Path) -> None:
+    """Whoosh mmaps segments: reading one truncated under a worker kills that worker (SIGBUS).
+    gunicorn starts another, which finds the damage: the server keeps answering, with 503s,
+    and the next build recovers."""
+    import json
+    import time
+
+    from tests.servers import get, running
+
+    index = tmp_path / "index"
+    build([FIXTURES / "mini.jsonl"], index)
+    with running(index, tmp_path, workers=1, threads=2) as server:
+        assert server.json("/api/search?q=asthma")["hits"]
+        served = current_build(index)
+        assert served is not None
+        for segment in served.glob("*.seg"):
+            with segment.open("r+b") as handle:
+                handle.truncate(1000)
+        statuses: list[int] = []
+        deadline = time.monotonic() + 30
+        for _ in range(100):  # a request may die with the worker; then 503s
+            try:
+                statuses.append(get(server.base + "/api/search?q=cancer")[0])
+            except OSError:
+                statuses.append(0)
+            if statuses[-3:] == [503, 503, 503] or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        print("statuses after the truncation:", statuses)
+        assert statuses[-3:] == [503, 503, 503], statuses
+        assert server.process.poll() is None
+        status, _, body = get(server.base + "/readyz")
+        assert status == 503 and served.name in json.loads(body)["detail"]
+        build([FIXTURES / "mini.jsonl"], index)
+        assert server.json("/api/search?q=asthma")["hits"]
