@@ -7,6 +7,7 @@ it is opened: /readyz says so with a reason, the API answers 503 problems, the p
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -265,4 +266,45 @@ def test_a_segment_truncated_under_the_running_server_ends_in_503s(tmp_path: Pat
         status, _, body = get(server.base + "/readyz")
         assert status == 503 and served.name in json.loads(body)["detail"]
         build([FIXTURES / "mini.jsonl"], index)
+        assert server.json("/api/search?q=asthma")["hits"]
+
+
+RAW_REQUESTS = [
+    b"GET /api/search?q=\xff\xfe\xfd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    b"GET /search?q=\xed\xa0\x80 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    b"GET /api/search?q=%00%ff HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    b"GET /articles/..%2f..%2fetc%2fpasswd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    b"GET /api/search?q=" + b"a" * 6000 + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    b"POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    b"Content-Length: 10000000\r\nConnection: close\r\n\r\n" + b'{"q": "' + b"a" * 70_000,
+    b"POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    b"Content-Length: 20000\r\nConnection: close\r\n\r\n" + b"[" * 10_000 + b"]" * 10_000,
+    b"GET /api/search?q=asthma HTTP/1.1\r\nHost: x\r\nX-Request-ID: \xff<script>\r\n"
+    b"Connection: close\r\n\r\n",
+]
+
+
+def test_raw_hostile_requests_to_the_real_server_get_no_server_error(tmp_path: Path) -> None:
+    """What a test client cannot send (raw bytes, lying lengths) to gunicorn on a loopback
+    port: never a 5xx, and the server still answers afterwards."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from tests.servers import running
+
+    index = tmp_path / "index"
+    build([FIXTURES / "mini.jsonl"], index)
+    with running(index, tmp_path, workers=1, threads=2) as server:
+        address = urlsplit(server.base)
+        for raw in RAW_REQUESTS:
+            with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
+                # The server may answer and close before reading it all.
+                with contextlib.suppress(OSError):
+                    sock.sendall(raw)
+                answer = sock.recv(4096)
+            status_line = answer.split(b"\r\n", 1)[0]
+            assert status_line.startswith(b"HTTP/1.1 "), (raw[:60], answer[:200])
+            status = int(status_line.split()[1])
+            print(status, raw[:50])
+            assert status < 500, (raw[:60], answer[:300])
         assert server.json("/api/search?q=asthma")["hits"]
