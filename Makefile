@@ -8,7 +8,7 @@ PORT ?= $(or $(MEDSEARCH_PORT),8000)
 # The browser tests use Debian's Chromium (apt-get install chromium); Playwright downloads none.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run serve index test lint format bench clean
+.PHONY: run serve index test soak lint format bench clean
 
 # The virtual environment is re-made only when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -37,6 +37,11 @@ serve: $(BIN)/.installed $(INDEX)/current ## gunicorn -c gunicorn.conf.py wsgi:a
 # except in CI (CI=true), where they fail. Screenshots go to test-artifacts/.
 test: $(BIN)/.installed ## Run the whole test suite
 	$(BIN)/python -m pytest
+
+# The long resilience runs (pytest marker `soak`, deselected by `make test`): more hostile
+# questions with the slowest answer printed, more kills, switches and racing builds.
+soak: $(BIN)/.installed ## Long resilience runs: hostile input, kills, reindexing, racing builds
+	$(BIN)/python -m pytest -m soak
 
 lint: $(BIN)/.installed ## ruff (lint + format check) and mypy; fails on any finding
 	$(BIN)/ruff check search webapp tests bench wsgi.py gunicorn.conf.py

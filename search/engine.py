@@ -7,15 +7,17 @@ so running servers pick up a rebuild without a restart.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import struct
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
@@ -63,7 +65,14 @@ FACETS = ("source", "qtype")
 
 
 class IndexUnavailable(Exception):
-    """No usable index: none built yet, or the build cannot be opened."""
+    """No usable index: none built yet, or the build cannot be opened or read."""
+
+
+# What a damaged build raises when Whoosh reads it: a missing or truncated segment file shows
+# as an OSError (FileNotFoundError), a short read (struct.error, EOFError) or a bad value.
+DAMAGED = (OSError, EOFError, ValueError, struct.error, whoosh_index.IndexError)
+# Of those, the ones that will not go away by trying again (unlike, say, too many open files).
+PERMANENT = (FileNotFoundError, EOFError, struct.error, whoosh_index.IndexError)
 
 
 @dataclass(frozen=True)
@@ -128,6 +137,9 @@ class _Build:
     foci: questions.FocusIndex
     manifest: dict[str, Any]
     generation: int
+    # Why its segments cannot be read, once found: not opened again (Whoosh leaks a file
+    # handle on each failed open) until ``current`` points at another build.
+    damaged: str | None = None
 
     # Spelling and autocomplete are built on first use, once per build: a one-off
     # `medsearch search` with correctly spelled words never pays for them.
@@ -142,6 +154,31 @@ class _Build:
     @functools.cached_property
     def completer(self) -> Completer:
         return Completer(self.vocabulary, self.speller)
+
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _reads_index(
+    method: Callable[Concatenate[Engine, _P], _T],
+) -> Callable[Concatenate[Engine, _P], _T]:
+    """A damaged build found while reading it (Whoosh opens segment files lazily, so a missing
+    or truncated one may fail only at search time) is ``IndexUnavailable`` naming the build,
+    not a stack trace."""
+
+    @functools.wraps(method)
+    def reading(engine: Engine, /, *args: _P.args, **kwargs: _P.kwargs) -> _T:
+        try:
+            return method(engine, *args, **kwargs)
+        except DAMAGED as exc:
+            # The searcher may hold a half-read segment: the next request opens a fresh one.
+            engine._drop_searcher()
+            build = engine._build
+            path = build.path if build is not None else engine.root
+            raise IndexUnavailable(f"{path}: cannot read index: {exc!r}") from exc
+
+    return reading
 
 
 class _Local(threading.local):
@@ -191,28 +228,46 @@ class Engine:
             )
         try:
             index = whoosh_index.open_dir(str(path))
-        except (OSError, whoosh_index.IndexError) as exc:
+            splitter = SentenceSplitter.load(path)
+            foci = indexing.read_foci(path)
+        except DAMAGED as exc:
             raise IndexUnavailable(f"{path}: cannot open index: {exc}") from exc
         self._generation += 1
         return _Build(
             path=path,
             index=index,
-            splitter=SentenceSplitter.load(path),
-            foci=questions.FocusIndex(indexing.read_foci(path), curated()),
+            splitter=splitter,
+            foci=questions.FocusIndex(foci, curated()),
             manifest=manifest,
             generation=self._generation,
         )
+
+    def _drop_searcher(self) -> None:
+        local = self._local
+        if local.searcher is not None:
+            with contextlib.suppress(Exception):
+                local.searcher.close()
+        local.searcher = None
+        local.generation = -1
 
     def _searcher(self) -> tuple[_Build, Searcher]:
         build = self._current()
         local = self._local
         if local.searcher is None or local.generation != build.generation:
-            if local.searcher is not None:
-                local.searcher.close()
-            local.searcher = build.index.searcher()
+            self._drop_searcher()
+            if build.damaged is not None:
+                raise IndexUnavailable(build.damaged)
+            try:
+                local.searcher = build.index.searcher()
+            except DAMAGED as exc:
+                reason = f"{build.path}: cannot open index: {exc!r}"
+                if isinstance(exc, PERMANENT):
+                    build.damaged = reason
+                raise IndexUnavailable(reason) from exc
             local.generation = build.generation
         return build, local.searcher
 
+    @_reads_index
     def stats(self) -> dict[str, Any]:
         build, searcher = self._searcher()
         return {
@@ -223,6 +278,7 @@ class Engine:
 
     # -- search -----------------------------------------------------------------------
 
+    @_reads_index
     def search(
         self,
         text: str,
@@ -266,6 +322,7 @@ class Engine:
             did_you_mean=self._offer(searcher, text, correction, hits),
         )
 
+    @_reads_index
     def candidates(self, text: str) -> list[Candidate]:
         """The second stage's input for a question: each candidate with its features (for
         tuning the weights in ``search.ranking`` without re-running the first stage)."""
@@ -317,12 +374,14 @@ class Engine:
             facets={name: _counts(found.groups(name)) for name in FACETS},
         )
 
+    @_reads_index
     def rank(self, q: wq.Query, limit: int = 10) -> list[tuple[str, float]]:
         """(id, score) of the top articles for a ready-made Whoosh query: for evaluation
         baselines, which must run on the same index as the engine."""
         _, searcher = self._searcher()
         return [(hit["id"], float(hit.score)) for hit in searcher.search(q, limit=limit)]
 
+    @_reads_index
     def documents(self) -> list[dict[str, Any]]:
         """The stored fields of every article (for building relevance judgements)."""
         _, searcher = self._searcher()
@@ -348,12 +407,14 @@ class Engine:
         """``text`` respelled with the index's words when that finds clearly better answers."""
         return self.search(text, limit=1).did_you_mean
 
+    @_reads_index
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[str]:
         """Up to ``limit`` focus names and question titles completing ``prefix``, best first."""
         return self._current().completer.suggest(prefix, max(0, min(limit, MAX_SUGGEST_LIMIT)))
 
     # -- articles ---------------------------------------------------------------------
 
+    @_reads_index
     def article(self, article_id: str) -> ArticleView | None:
         _, searcher = self._searcher()
         doc = searcher.document(id=article_id)
@@ -371,6 +432,7 @@ class Engine:
             related=tuple(doc.get("related", ())),
         )
 
+    @_reads_index
     def related(self, article_id: str, limit: int = RELATED_LIMIT) -> list[Hit]:
         """Articles related to one: those it names, then others on its focus, then those with
         the most similar text. Never the article itself, nor two with the same title (MedQuAD

@@ -85,7 +85,9 @@ def writer_lock(root: Path) -> Iterator[None]:
                 raise
             handle.seek(0)
             holder = handle.read().strip() or "another process"
-            raise BuildBusy(f"{root}: a build is already running ({holder})") from exc
+            raise BuildBusy(
+                f"{root / '.lock'} is held: a build is already running ({holder})"
+            ) from exc
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}")
@@ -124,7 +126,11 @@ def _switch(root: Path, build: Path) -> None:
 
 
 def _clean_up(root: Path) -> None:
-    """Remove partial builds (only the lock holder calls this) and all but the newest builds."""
+    """Remove partial builds and temporary links left by interrupted builds (only the lock
+    holder calls this) and all but the newest builds."""
+    for link in root.glob(f".{CURRENT}-*"):
+        if link.is_symlink():
+            link.unlink(missing_ok=True)
     builds = root / BUILDS
     serving = current_build(root)
     complete = []

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
-from flask import Flask, Response
+from flask import Flask, Request, Response
+from flask.json.provider import DefaultJSONProvider
 from flask_cors import CORS
 from flask_openapi3.models.info import Info
 from flask_openapi3.openapi import OpenAPI
 from pydantic import ValidationError
+from werkzeug.datastructures import MultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.utils import cached_property
 
 from search import Engine
 from webapp import settings
@@ -25,6 +29,8 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+# The largest request body read (a search's JSON object is well under 4 kB): larger is a 413.
+MAX_CONTENT_LENGTH = 64 * 1024
 API_DESCRIPTION = """\
 Answers to health questions from a library of question-and-answer articles.
 
@@ -36,6 +42,32 @@ an invalid request also names the offending `parameter`. Successful `GET` answer
 `X-Request-ID` (yours, or a new one). Requests are rate-limited per client (`429` with
 `Retry-After`).
 """
+
+
+class _Request(Request):
+    """Hostile requests are bad requests, not server errors."""
+
+    @cached_property
+    def args(self) -> MultiDict[str, str]:
+        # Werkzeug decodes raw (not percent-encoded) bytes of the query string strictly.
+        try:
+            return super().args
+        except UnicodeDecodeError:
+            pairs = parse_qsl(
+                self.query_string.decode("utf-8", "replace"),
+                keep_blank_values=True,
+                errors="werkzeug.url_quote",
+            )
+            return self.parameter_storage_class(pairs)
+
+
+class _JSONProvider(DefaultJSONProvider):
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        # Deeply nested arrays exhaust the parser's recursion: invalid JSON (a 400), not a 500.
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError as exc:
+            raise ValueError("JSON nested too deeply") from exc
 
 
 def _validation_problem(error: ValidationError) -> Response:
@@ -66,6 +98,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         validation_error_model=problems.Problem,
         validation_error_callback=_validation_problem,
     )
+    app.request_class = _Request
+    app.json = _JSONProvider(app)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
     app.config.from_mapping(values)
     # Swagger UI (served from the package, no CDN) started by a script file: the CSP forbids
     # inline scripts.

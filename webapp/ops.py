@@ -20,12 +20,15 @@ def healthz() -> dict[str, str]:
 
 @bp.get("/readyz")
 def readyz() -> dict[str, Any] | Response:
-    """Ready to answer searches: the index opens. 503 (problem+json) until it does."""
+    """Ready to answer searches: the index opens and reads. 503 (problem+json) with the reason
+    (no index yet, or which build is damaged) until it does."""
     try:
         stats = engine_of(current_app).stats()
     except IndexUnavailable as exc:
         current_app.logger.warning("not ready: %s", exc)
         return problems.problem(
-            503, "The search index is not available yet.", type_=problems.INDEX_UNAVAILABLE
+            503,
+            f"The search index is not available: {exc}",
+            type_=problems.INDEX_UNAVAILABLE,
         )
     return {"status": "ready", "build": stats["build"], "documents": stats["documents"]}
