@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
 from importlib import resources
 
 from nltk.stem.snowball import SnowballStemmer
@@ -82,11 +81,19 @@ def unique_terms(text: str) -> list[str]:
 
 
 _WORD = re.compile(r"\w+")
+# Apostrophes inside words are dropped rather than split on: "alzheimer's" -> "alzheimers".
+_APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
+
+
+def fold(text: str) -> str:
+    """Lowercase, accents folded (as the analyzer folds them), inner apostrophes dropped."""
+    return _APOSTROPHE.sub("", text.lower().translate(accent_map))
 
 
 def words(text: str) -> list[str]:
-    """Lowercase surface words (no stopping, no stemming), for matching names and phrases."""
-    return [w.lower() for w in _WORD.findall(text)]
+    """The folded surface words of ``text`` (no stopping, no stemming), for matching names,
+    phrases and spellings."""
+    return _WORD.findall(fold(text))
 
 
 def normalise_key(text: str) -> str:
@@ -95,8 +102,3 @@ def normalise_key(text: str) -> str:
     "Alzheimer's Disease", "alzheimers disease" and "Alzheimer disease" share a key.
     """
     return " ".join(terms(text))
-
-
-def keys(names: Iterable[str]) -> list[str]:
-    """``normalise_key`` of each name, empty keys dropped, order and uniqueness kept."""
-    return list(dict.fromkeys(k for k in map(normalise_key, names) if k))

@@ -15,8 +15,6 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from search.analysis import words
-
 DATA = "emergency.txt"
 # Shown first when both fire: the crisis notice also names the emergency number.
 KIND_ORDER = ("crisis", "emergency")
@@ -34,6 +32,15 @@ class Rule:
 class Rules:
     notices: dict[str, dict[str, str]]
     rules: tuple[Rule, ...]
+
+
+# Trigger phrases split on apostrophes, as emergency.txt documents ("can't" is written "can t"),
+# so these are not the folded words of search.analysis.
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
 
 
 def _normalise(text: str) -> str:

@@ -16,8 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from itertools import chain
 
-from search.analysis import stopwords
-from search.vocabulary import fold
+from search.analysis import fold, stopwords
 
 # Shorter words are too ambiguous to correct: "ms" could be "ma", "mi", "my" or an abbreviation.
 MIN_LENGTH = 3

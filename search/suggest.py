@@ -20,9 +20,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import chain
 
-from search.analysis import stopwords
+from search.analysis import stopwords, words
 from search.spelling import MIN_LENGTH, Speller
-from search.vocabulary import Vocabulary, words
+from search.vocabulary import Vocabulary
 
 LIMIT = 8
 # Past this, the last character of the prefix cannot extend a key (sorts after any text).

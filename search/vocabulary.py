@@ -9,30 +9,14 @@ match on ``fold``-ed text, so "Alzheimer's", "alzheimers" and "ALZHEIMERS" are o
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh.support.charset import accent_map
-
+from search.analysis import words
 from search.corpus import Article
 
 FILENAME = "vocabulary.json"
-
-# Apostrophes inside words are dropped rather than split on: "alzheimer's" -> "alzheimers".
-_APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
-_WORD = re.compile(r"\w+")
-
-
-def fold(text: str) -> str:
-    """Lowercase, accents folded (as the analyzer folds them), inner apostrophes dropped."""
-    return _APOSTROPHE.sub("", text.lower().translate(accent_map))
-
-
-def words(text: str) -> list[str]:
-    """The folded words of ``text``."""
-    return _WORD.findall(fold(text))
 
 
 def key(text: str) -> str:
