@@ -1,0 +1,250 @@
+"""A build's share of the corpus files, read and indexed in this process or in a worker.
+
+A big build splits its files into two contiguous runs of about equal size, and a worker
+process reads and indexes each into its own segment (``search.segments``), so both cores
+work; a small one does the same work in one share, in-process. Either way the work has two
+steps with the builder process in between: ``read`` (parse every file, report what was
+found) and ``index`` (analyse, write the segment, count the vocabulary), because whether an
+article is a duplicate depends on every file before it, in the other share too; the builder
+decides that between the two steps (``search.indexing``).
+
+Worker processes are forked (they start in milliseconds, with everything imported), ignore
+Ctrl-C (the builder stops them) and die with the builder: Linux kills them when it exits,
+however it exits (``PR_SET_PDEATHSIG``), so a ``kill -9`` of a build leaves no worker
+writing into the abandoned ``.partial`` folder or holding the writer lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from whoosh.filedb.filestore import FileStorage
+
+from search.analysis import FastAnalyzer
+from search.corpus import Article, Problem, read_file
+from search.postings import POSTING_FIELDS, PostingsWriter
+from search.schema import build_schema
+from search.segments import SegmentBuilder
+from search.vocabulary import Vocabulary
+
+# What ``read`` reports: (file, [each article or problem in it, in order]) per file.
+Listing = list[tuple[str, list[Article | Problem]]]
+# Seconds between progress reports from a worker (a message per file would cost more).
+TICK_SECONDS = 0.05
+
+
+def document(article: Article, focus_key: str) -> dict[str, Any]:
+    """The fields of ``article`` as the index stores them (``focus_key``: its focus's terms)."""
+    return {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+        "focus": " | ".join((article.focus, *article.synonyms)),
+        "_stored_focus": article.focus,
+        "focus_key": focus_key,
+        "source": article.source,
+        "qtype": article.qtype,
+        "url": article.url,
+        "synonyms": list(article.synonyms),
+        "related": list(article.related),
+    }
+
+
+@dataclass
+class ShareResult:
+    """What indexing a share produced; pickled back from a worker."""
+
+    segment: Any = None
+    indexed: int = 0
+    postings: PostingsWriter = field(default_factory=PostingsWriter)
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    # focus key -> the names it goes by (focus names and synonyms), in order of appearance
+    foci: dict[str, dict[str, None]] = field(default_factory=dict)
+
+
+def read(files: list[tuple[Path, Path, str]]) -> Listing:
+    """What each file holds, in order: articles and problems."""
+    return [(str(file), list(read_file(file, root, kind))) for file, root, kind in files]
+
+
+def index(
+    groups: list[tuple[bool, list[Article]]], directory: Path, tick: Callable[[int], None]
+) -> ShareResult:
+    """Index the articles of ``groups`` (a file's articles, or the first part of them) into a
+    new segment in ``directory``; ``tick(1)`` after each group that ends a file."""
+    result = ShareResult()
+    analyzer = FastAnalyzer()
+    builder = SegmentBuilder(FileStorage(str(directory)), build_schema(), analyzer)
+    try:
+        for ends_file, articles in groups:
+            for article in articles:
+                focus_key = " ".join(analyzer.terms(article.focus))
+                doc = document(article, focus_key)
+                positions = {name: analyzer.positions(doc[name]) for name in POSTING_FIELDS}
+                result.postings.add(doc, builder.add(doc, positions))
+                if focus_key:
+                    names = result.foci.setdefault(focus_key, {})
+                    names.update(dict.fromkeys((article.focus, *article.synonyms)))
+                result.vocabulary.add(article)
+                result.indexed += 1
+            if ends_file:
+                tick(1)
+    except BaseException:
+        builder.cancel()
+        raise
+    if result.indexed:
+        result.segment = builder.finish()
+    else:
+        builder.cancel()
+    return result
+
+
+# -- worker processes ---------------------------------------------------------------------
+
+
+def _die_with_parent(parent: int) -> None:
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the builder died before the line above
+        os._exit(1)
+
+
+def _keep_freed_memory() -> None:
+    """Have glibc's malloc serve big blocks from the heap and keep what is freed.
+
+    By default a block of 128 kB or more is mapped fresh from the kernel and unmapped when
+    freed, so its pages fault in anew each time. Each ``zlib.compress`` (a posting block, a
+    document's stored fields: some 80,000 in a MedQuAD build) allocates about 270 kB of
+    state: 60-80 microseconds each that way, 7 with the memory kept. The bytes written do
+    not change. Only worker processes do this; they end with the build.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None)
+        m_trim_threshold, m_mmap_threshold = -1, -3
+        libc.mallopt(m_mmap_threshold, 64 << 20)
+        libc.mallopt(m_trim_threshold, 256 << 20)
+
+
+def _share_worker(
+    connection: Connection, parent: int, files: list[tuple[Path, Path, str]], directory: Path
+) -> None:
+    _die_with_parent(parent)
+    _keep_freed_memory()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.disable()  # no cycles are made; collections would only rescan the growing heap
+    try:
+        connection.send(("read", read(files)))
+        message, groups = connection.recv()
+        if message != "index":
+            return
+        pending = 0
+        last = time.monotonic()
+
+        def tick(files: int) -> None:
+            nonlocal pending, last
+            pending += files
+            if time.monotonic() - last >= TICK_SECONDS:
+                connection.send(("tick", pending))
+                pending, last = 0, time.monotonic()
+
+        result = index(groups, directory, tick)
+        connection.send(("tick", pending))
+        connection.send(("done", result))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            connection.send(("error", traceback.format_exc()))
+
+
+def _call_worker(connection: Connection, parent: int, function: Callable[[], Any]) -> None:
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.disable()
+    try:
+        connection.send(("done", function()))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            connection.send(("error", traceback.format_exc()))
+
+
+class WorkerError(Exception):
+    """A worker process failed or died; the message says how."""
+
+
+@dataclass
+class Worker:
+    process: Any
+    connection: Connection
+
+    def receive(self) -> tuple[str, Any]:
+        try:
+            message: tuple[str, Any] = self.connection.recv()
+        except EOFError:
+            self.process.join(timeout=5)
+            raise WorkerError(
+                f"build worker {self.process.pid} died (exit code {self.process.exitcode})"
+            ) from None
+        if message[0] == "error":
+            raise WorkerError(f"build worker {self.process.pid} failed:\n{message[1]}")
+        return message
+
+
+def _context() -> Any:
+    # Forking starts a worker in milliseconds with everything imported; spawning one would
+    # import Whoosh, NLTK and numpy again (over a second). Forking a process that runs other
+    # threads can copy a lock some thread holds, so then the (slower) forkserver is used.
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    return multiprocessing.get_context(method)
+
+
+@contextlib.contextmanager
+def workers() -> Iterator[Callable[..., Worker]]:
+    """Start workers with the returned function; all are stopped (killed if still running)
+    when the block ends, however it ends."""
+    started: list[Worker] = []
+    context = _context()
+
+    def start(target: Callable[..., None], *args: Any) -> Worker:
+        mine, theirs = context.Pipe()
+        process = context.Process(target=target, args=(theirs, os.getpid(), *args), daemon=True)
+        process.start()
+        theirs.close()
+        worker = Worker(process, mine)
+        started.append(worker)
+        return worker
+
+    try:
+        yield start
+    finally:
+        for worker in started:
+            if worker.process.is_alive():
+                worker.process.kill()
+        for worker in started:
+            worker.process.join(timeout=10)
+            worker.connection.close()
+
+
+def start_share(
+    start: Callable[..., Worker], files: list[tuple[Path, Path, str]], directory: Path
+) -> Worker:
+    """A worker that reads ``files``, sends what it found, then indexes what it is sent."""
+    return start(_share_worker, files, directory)
+
+
+def start_call(start: Callable[..., Worker], function: Callable[[], Any]) -> Worker:
+    return start(_call_worker, function)
