@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import defaultdict
 from importlib import resources
 from itertools import pairwise
 from pickle import dumps
@@ -131,19 +132,12 @@ class FastAnalyzer:
     it with stopped tokens left out. ``tests/test_analysis.py`` checks both against Whoosh.
     """
 
-    # Encode a term seen once at a position as one shared bytes object per position: pickle
-    # then writes repeats in a posting block as references, so blocks come out a little
-    # smaller than Whoosh's own (and decode the same). False: Whoosh's bytes exactly.
-    share_encodings = True
-
     def __init__(self) -> None:
         # Token as written -> its term; "" for a stopped token (no term is empty).
         self._terms: dict[str, str] = {}
         # The same, by folded token ("Kidney", "KIDNEY" and "kidney" are stemmed once).
         self._folded_terms: dict[str, str] = {}
         self._stops = stopwords()
-        # Encoded positions of a term seen once at position p: most postings.
-        self.single: dict[int, bytes] = {}
 
     def _learn(self, tokens: list[str]) -> None:
         terms, stops, folded_terms = self._terms, self._stops, self._folded_terms
@@ -170,26 +164,16 @@ class FastAnalyzer:
         """Each term of ``text`` -> its positions, as Whoosh's ``Positions`` format sees them."""
         mapped = self._mapped(text)
         kept = [term for term in mapped if term]
-        found: dict[str, list[int]] = {}
-        if not kept:
-            return found
-        for position, term in enumerate(kept, mapped.index(kept[0])):
-            places = found.get(term)
-            if places is None:
-                found[term] = [position]
-            else:
-                places.append(position)
+        found: defaultdict[str, list[int]] = defaultdict(list)
+        if kept:
+            for position, term in enumerate(kept, mapped.index(kept[0])):
+                found[term].append(position)
         return found
 
-    def encode(self, positions: list[int]) -> bytes:
-        """Whoosh's ``Positions.encode``: the count, then the pickled gaps between positions."""
-        if len(positions) == 1 and self.share_encodings:
-            first = positions[0]
-            encoded = self.single.get(first)
-            if encoded is None:
-                encoded = self.single[first] = pack_uint(1) + dumps([first], 2)
-            return encoded
-        gaps = [positions[0]]
-        gaps += [after - before for before, after in pairwise(positions)]
-        encoded_many: bytes = pack_uint(len(gaps)) + dumps(gaps, 2)
-        return encoded_many
+
+def encode_positions(positions: list[int]) -> bytes:
+    """Whoosh's ``Positions.encode``: the count, then the pickled gaps between positions."""
+    gaps = [positions[0]]
+    gaps += [after - before for before, after in pairwise(positions)]
+    encoded: bytes = pack_uint(len(gaps)) + dumps(gaps, 2)
+    return encoded

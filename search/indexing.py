@@ -75,6 +75,10 @@ class BuildReport:
     skipped: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
     size_bytes: int = 0
+    # Where the time went: seconds from the start of writing to the end of each phase
+    # ("read", "index", "merge"), and CPU seconds per task, summed over processes.
+    phases: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
 
     @property
     def docs_per_second(self) -> float:
@@ -256,6 +260,7 @@ def _write_all(
     procs: int | None,
 ) -> BuildReport:
     report = BuildReport()
+    started, cpu_started = time.perf_counter(), time.process_time()
     schema = build_schema()
     whoosh_index.create_in(str(directory), schema)
     ordered = [file for file, _, _ in files]
@@ -269,18 +274,29 @@ def _write_all(
 
     if count == 1:
         groups = _check(read(files), report, strict)
-        params = sentences.train(sentences.sample(_bodies(groups)))
+        report.cpu["read"] = time.process_time() - cpu_started
+        report.phases["read"] = time.perf_counter() - started
+        params, report.cpu["punkt"] = _train(sentences.sample(_bodies(groups)))
         results = [index([(True, articles) for articles in groups], directory, tick)]
     else:
         try:
             results, params = _write_parallel(
-                _shares(files, sizes, count), directory, report, strict, tick
+                _shares(files, sizes, count), directory, report, strict, tick, started
             )
         except WorkerError as exc:
             raise BuildError(str(exc)) from exc
+    report.phases["index"] = time.perf_counter() - started
     for _ in steps:  # the progress display ends complete
         pass
     _merge(results, directory, schema, params)
+    report.phases["merge"] = time.perf_counter() - started
+    for result in results:
+        for task, seconds in result.cpu.items():
+            report.cpu[task] = report.cpu.get(task, 0.0) + seconds
+    builder = time.process_time() - cpu_started
+    if count == 1:  # all in this process
+        builder -= sum(report.cpu.values())
+    report.cpu["builder"] = builder
     return report
 
 
@@ -290,6 +306,7 @@ def _write_parallel(
     report: BuildReport,
     strict: bool,
     tick: Callable[[int], None],
+    started: float,
 ) -> tuple[list[ShareResult], dict[str, Any]]:
     """One worker per share reads it and sends what it found; once duplicates and problems
     are settled here, each indexes its part of the articles (about equal work, in corpus
@@ -297,17 +314,21 @@ def _write_parallel(
     with workers() as start:
         running = [start_share(start, share, directory) for share in shares]
         listing = [entry for worker in running for entry in worker.receive()[1]]
+        report.phases["read"] = time.perf_counter() - started
         groups = _check(listing, report, strict)
         for worker, part in zip(running, _split(groups, len(running)), strict=True):
             worker.connection.send(("index", part))
         trainer = start_call(start, functools.partial(_train, sentences.sample(_bodies(groups))))
         results = _collect(running, tick)
-        params: dict[str, Any] = trainer.receive()[1]
+        params, report.cpu["punkt"] = trainer.receive()[1]
     return results, params
 
 
-def _train(sample: list[str]) -> dict[str, Any]:
-    return sentences.train(sample)
+def _train(sample: list[str]) -> tuple[dict[str, Any], float]:
+    """Punkt's parameters learned from ``sample``, and the CPU seconds that took."""
+    started = time.process_time()
+    params = sentences.train(sample)
+    return params, time.process_time() - started
 
 
 def _bodies(groups: list[list[Article]]) -> list[str]:

@@ -51,7 +51,8 @@ class PostingsWriter:
         for name, field in self.fields.items():
             freqs = analysed.get(name) or {}
             terms = field.terms
-            if freqs.keys() - terms.keys():  # new terms: numbered in order of first sight
+            # (``<=`` looks each of this article's terms up; ``-`` would walk all the terms)
+            if not freqs.keys() <= terms.keys():  # new terms: numbered in order of first sight
                 for term in freqs:
                     if term not in terms:
                         terms[term] = len(terms)

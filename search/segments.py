@@ -2,14 +2,16 @@
 
 Whoosh's ``SegmentWriter.add_document`` runs each text through the analyzer's token stream
 (a Python object per token and filter), queues every posting in a pool as a tuple, sorts the
-pool at commit and then re-reads each posting's field length from the column it has just
-written. Here the caller analyses each text once (``search.analysis.FastAnalyzer``, which also
-feeds the numpy postings), postings are gathered per field and term in document order, so
-nothing needs sorting but the terms, and each block of 128 postings goes to Whoosh's own
-postings writer whole. The files are Whoosh's own (``W3Codec``): the same per-document
-columns, stored fields, term table and posting blocks that ``add_document`` and ``commit``
-make, so any Whoosh reader opens the segment. ``tests/test_segments.py`` compares an index
-made here with one made by ``add_document``, posting by posting.
+pool at commit and then reads each posting's field length back from the column it has just
+written. Here each text is analysed once (``search.analysis.FastAnalyzer``: the same terms
+and positions, and the frequencies feed the numpy postings too); a document's postings are
+appended to flat arrays (term number, document, frequency, encoded positions), put in term
+order at the end by one stable numpy sort, and each term's blocks of 128 postings are written
+as ``W3PostingsWriter`` writes them. The files are Whoosh's own (``W3Codec``): the same
+per-document columns, stored fields, term table and posting blocks, which any Whoosh reader
+opens. With ``WHOOSH_BYTES`` they are byte for byte what ``add_document`` and ``commit``
+write (``tests/test_segments.py``); by default three things differ, none in what a reader
+decodes (see ``WHOOSH_BYTES``).
 
 A build in two processes writes two segments into the same directory and lists both in the
 table of contents (``write_toc``), as Whoosh's ``MpWriter(multisegment=True)`` does.
@@ -18,11 +20,13 @@ table of contents (``write_toc``), as Whoosh's ``MpWriter(multisegment=True)`` d
 from __future__ import annotations
 
 import zlib
+from array import array
 from collections.abc import Mapping, Sequence
 from itertools import pairwise, repeat
 from pickle import dumps
 from typing import Any
 
+import numpy as np
 from whoosh.codec import default_codec
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.filedb.filestore import FileStorage
@@ -30,53 +34,88 @@ from whoosh.index import TOC, clean_files
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from search.analysis import FastAnalyzer
+from search.analysis import encode_positions
 
 INDEX_NAME = "MAIN"  # Whoosh's default index name, as ``create_in`` uses it
 # Whoosh's W3 codec writes postings in blocks of this many, each pickled and compressed at
 # this zlib level (``W3Codec(blocklimit=128, compression=3)``).
 BLOCK = 128
 COMPRESSION = 3
-# The posting blocks' data tuples are pickled with protocol 4, not Whoosh's 2: the readers
-# take any protocol (``pickle.loads``), and protocol 2 writes each position list's bytes as
-# a call to ``_codecs.encode`` on a latin-1 string. With 4: a third less data before
-# compression, half the postings file after it, pickling 4x and unpickling (each query's
-# blocks) 5x as fast. 2 gives Whoosh's bytes exactly (tests/test_segments.py).
-BLOCK_PICKLE_PROTOCOL = 4
+# False (the default) differs from Whoosh's bytes in three ways a reader cannot tell apart:
+# - block data is pickled with protocol 4, not 2 (readers use ``pickle.loads``, which takes
+#   any): protocol 2 writes every position list's bytes as a call to ``_codecs.encode`` on a
+#   latin-1 string; 4 makes a third less data before compression, half the postings file
+#   after it, and pickles 4x and unpickles (each query's blocks) 5x as fast;
+# - a block whose pickle is shorter than ``SMALL_BLOCK`` is stored uncompressed (the block
+#   says so; Whoosh meant to do this, its ``_write_block`` overrides the test): deflate
+#   cannot shrink it, and a term seen in one document is most terms;
+# - a term seen once in a text, at position p, has one shared bytes object per p, so pickle
+#   writes repeats in a block as references.
+WHOOSH_BYTES = False
+SMALL_BLOCK = 64
 # A term's statistics as ``W3TermInfo.to_bytes`` packs them.
 TERM_INFO = W3TermInfo._struct
+
+
+class _Postings:
+    """One indexed field's postings, in the order added."""
+
+    def __init__(self) -> None:
+        self.terms: dict[str, int] = {}  # term -> its number, in order of first sight
+        self.term_ids = array("I")
+        self.docs = array("I")
+        self.counts = array("I")
+        self.values: list[bytes] = []  # encoded positions (text fields only)
+        # document -> its field length as Whoosh reads it back (a byte's worth)
+        self.lengths: dict[int, int] = {}
+
+    def number(self, terms: Mapping[str, Any]) -> None:
+        """Give the new ones of ``terms`` numbers, in order."""
+        known = self.terms
+        # (``<=`` looks each of these up; ``-`` would walk all the known terms)
+        if not terms.keys() <= known.keys():
+            for term in terms:
+                if term not in known:
+                    known[term] = len(known)
 
 
 class SegmentBuilder:
     """Writes documents into one new segment of the index in ``storage``.
 
     ``add`` takes a document as ``add_document`` would (field name -> value; ``_stored_<name>``
-    overrides a stored value) plus, for the text fields, each term's positions. Other indexed
-    fields (``ID``) are indexed whole, as Whoosh's ``IDTokenizer`` does.
+    overrides a stored value) plus each text field's term positions; the other indexed fields
+    (``ID``) are indexed whole, as Whoosh's ``IDTokenizer`` does.
     """
 
-    def __init__(self, storage: FileStorage, schema: Any, analyzer: FastAnalyzer) -> None:
+    def __init__(self, storage: FileStorage, schema: Any) -> None:
         self._storage = storage
         self._schema = schema
-        self._analyzer = analyzer
         self._codec = default_codec()
         self.segment = self._codec.new_segment(storage, INDEX_NAME)
         self._perdoc = self._codec.per_document_writer(storage, self.segment)
         self.docnum = 0
-        # Field -> term -> [docnum, frequency, encoded value, docnum, frequency, value, ...].
-        self._postings: dict[str, dict[str, list[Any]]] = {}
-        # Field -> document -> its field length as Whoosh reads it back (a byte's worth).
-        self._lengths: dict[str, dict[int, int]] = {}
         self._fields = [(name, schema[name]) for name in sorted(schema.names())]
+        self._postings = {name: _Postings() for name, field in self._fields if field.indexed}
+        # The encoding of "seen once, at position p", by p.
+        self._single: list[bytes] = []
+
+    def _encoded(self, places: Mapping[str, list[int]]) -> list[bytes]:
+        if WHOOSH_BYTES:
+            return [encode_positions(where) for where in places.values()]
+        single = self._single
+        try:
+            return [single[w[0]] if len(w) == 1 else encode_positions(w) for w in places.values()]
+        except IndexError:
+            end = max(where[0] for where in places.values()) + 1
+            single.extend(encode_positions([p]) for p in range(len(single), end))
+            return self._encoded(places)
 
     def add(
-        self, fields: Mapping[str, Any], positions: Mapping[str, dict[str, list[int]]]
+        self, fields: Mapping[str, Any], positions: Mapping[str, Mapping[str, list[int]]]
     ) -> dict[str, dict[str, int]]:
         """Add one document; returns each text field's term frequencies."""
         docnum = self.docnum
         perdoc = self._perdoc
-        encode = self._analyzer.encode
-        single = self._analyzer.single
         frequencies: dict[str, dict[str, int]] = {}
         perdoc.start_doc(docnum)
         for name, field in self._fields:
@@ -85,32 +124,24 @@ class SegmentBuilder:
                 continue
             length = 0
             if field.indexed:
-                postings = self._postings.setdefault(name, {})
+                postings = self._postings[name]
                 places = positions.get(name)
                 if places is None:  # an ID field: the value is the one term
-                    found = postings.get(value)
-                    if found is None:
-                        postings[value] = [docnum, 1, b""]
-                    else:
-                        found += (docnum, 1, b"")
+                    postings.number({value: None})
+                    postings.term_ids.append(postings.terms[value])
+                    postings.docs.append(docnum)
+                    postings.counts.append(1)
                 else:
-                    counts = frequencies[name] = {}
-                    for term, where in places.items():
-                        count = counts[term] = len(where)
-                        encoded = single.get(where[0]) if count == 1 else None
-                        if encoded is None:
-                            encoded = encode(where)
-                        found = postings.get(term)
-                        if found is None:
-                            postings[term] = [docnum, count, encoded]
-                        else:
-                            found += (docnum, count, encoded)
+                    postings.number(places)
+                    postings.term_ids.extend(map(postings.terms.__getitem__, places))
+                    postings.docs.extend(repeat(docnum, len(places)))
+                    counts = frequencies[name] = {term: len(w) for term, w in places.items()}
+                    postings.counts.extend(counts.values())
+                    postings.values += self._encoded(places)
                     if field.scorable:
                         length = sum(counts.values())
                         if length:
-                            self._lengths.setdefault(name, {})[docnum] = byte_to_length(
-                                length_to_byte(length)
-                            )
+                            postings.lengths[docnum] = byte_to_length(length_to_byte(length))
             custom = fields.get(f"_stored_{name}", value)
             perdoc.add_field(name, field, custom if field.stored else None, length)
             if field.column_type and custom is not None:
@@ -124,7 +155,8 @@ class SegmentBuilder:
         self._perdoc.close()
         writer = self._codec.field_writer(self._storage, self.segment)
         for name in sorted(self._postings):
-            self._write_field(writer, name)
+            if self._postings[name].terms:
+                self._write_field(writer, name)
         writer.close()
         self.segment.set_doc_count(self.docnum)
         if self.segment.should_assemble():  # one compound file, as SegmentWriter makes
@@ -143,20 +175,34 @@ class SegmentBuilder:
         gathering the postings file's bytes in memory and writing them once."""
         field = self._schema[name]
         postings = self._postings[name]
-        lengths = self._lengths.get(name, {})
-        # Whoosh keeps a posting's value only if its format has values of varying size
-        # (positions); an ID field's format has none.
+        # UTF-8 keeps code point order, so sorting the strings sorts the term bytes.
+        terms = sorted(postings.terms)
+        rank = np.empty(len(terms), dtype=np.int64)
+        rank[[postings.terms[term] for term in terms]] = np.arange(len(terms))
+        keys = rank[np.frombuffer(postings.term_ids, dtype=np.uint32)]
+        # Postings were added in document order; a stable sort keeps it within each term.
+        order = np.argsort(keys, kind="stable")
+        all_docs = np.frombuffer(postings.docs, dtype=np.uint32)[order].tolist()
+        all_counts = np.frombuffer(postings.counts, dtype=np.uint32)[order].tolist()
+        # Whoosh keeps a posting's value only if its format's values vary in size (positions).
         keep_values = field.format.fixed_value_size() != 0
+        all_values = [postings.values[i] for i in order.tolist()] if keep_values else []
+        ends = np.cumsum(np.bincount(keys, minlength=len(terms))).tolist()
+        lengths = postings.lengths
+        protocol = 2 if WHOOSH_BYTES else 4
+        small = 0 if WHOOSH_BYTES else SMALL_BLOCK
+
         writer.start_field(name, field)
         key_prefix = pack_ushort(writer._fieldid)
-        terms = writer._tindex
+        table = writer._tindex
         postfile = writer._postfile
         base = postfile.tell()
         out = bytearray()
-        # UTF-8 keeps code point order, so sorting the strings sorts the term bytes.
-        for term in sorted(postings):
-            flat = postings[term]
-            docs, counts, values = flat[0::3], flat[1::3], flat[2::3]
+        begin = 0
+        for term, end in zip(terms, ends, strict=True):
+            docs, counts = all_docs[begin:end], all_counts[begin:end]
+            values = all_values[begin:end]
+            begin = end
             start = base + len(out)
             out += WHOOSH3_HEADER_MAGIC
             total = len(docs)
@@ -175,15 +221,11 @@ class SegmentBuilder:
                     weights = float(block_counts[0])
                 else:
                     weights = tuple(map(float, block_counts))
-                data = dumps(
-                    (
-                        tuple(gaps),
-                        weights,
-                        tuple(values[first : first + BLOCK]) if keep_values else None,
-                    ),
-                    BLOCK_PICKLE_PROTOCOL,
-                )
-                data = zlib.compress(data, COMPRESSION)
+                block_values = tuple(values[first : first + BLOCK]) if keep_values else None
+                data = dumps((tuple(gaps), weights, block_values), protocol)
+                compression = COMPRESSION if len(data) >= small else 0
+                if compression:
+                    data = zlib.compress(data, compression)
                 present = [length for length in map(lengths.get, block_docs, repeat(0)) if length]
                 block_min = min(present) if present else None
                 block_max = max(present) if present else 0
@@ -193,7 +235,7 @@ class SegmentBuilder:
                         len(block_docs),
                         block_docs[-1],
                         block_weight,
-                        COMPRESSION,
+                        compression,
                         length_to_byte(block_min),
                         length_to_byte(block_max),
                     ),
@@ -220,10 +262,9 @@ class SegmentBuilder:
                 docs[0],
                 docs[-1],
             )
-            end = base + len(out)
-            terms.add(
+            table.add(
                 key_prefix + term.encode("utf-8"),
-                info + pack_long(start) + pack_int(end - start),
+                info + pack_long(start) + pack_int(base + len(out) - start),
             )
         postfile.write(out)
         writer.finish_field()

@@ -74,6 +74,8 @@ class ShareResult:
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     # focus key -> the names it goes by (focus names and synonyms), in order of appearance
     foci: dict[str, dict[str, None]] = field(default_factory=dict)
+    # CPU seconds this worker spent reading and indexing
+    cpu: dict[str, float] = field(default_factory=dict)
 
 
 def read(files: list[tuple[Path, Path, str]]) -> Listing:
@@ -86,9 +88,10 @@ def index(
 ) -> ShareResult:
     """Index the articles of ``groups`` (a file's articles, or the first part of them) into a
     new segment in ``directory``; ``tick(1)`` after each group that ends a file."""
+    started = time.process_time()
     result = ShareResult()
     analyzer = FastAnalyzer()
-    builder = SegmentBuilder(FileStorage(str(directory)), build_schema(), analyzer)
+    builder = SegmentBuilder(FileStorage(str(directory)), build_schema())
     try:
         for ends_file, articles in groups:
             for article in articles:
@@ -110,6 +113,7 @@ def index(
         result.segment = builder.finish()
     else:
         builder.cancel()
+    result.cpu["index"] = time.process_time() - started
     return result
 
 
@@ -150,6 +154,7 @@ def _share_worker(
     gc.disable()  # no cycles are made; collections would only rescan the growing heap
     try:
         connection.send(("read", read(files)))
+        reading = time.process_time()
         message, groups = connection.recv()
         if message != "index":
             return
@@ -164,6 +169,7 @@ def _share_worker(
                 pending, last = 0, time.monotonic()
 
         result = index(groups, directory, tick)
+        result.cpu["read"] = reading
         connection.send(("tick", pending))
         connection.send(("done", result))
     except BaseException:

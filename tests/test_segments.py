@@ -14,7 +14,7 @@ from whoosh import index as whoosh_index
 from whoosh.qparser import MultifieldParser
 
 from search import Engine, segments
-from search.analysis import FastAnalyzer, normalise_key
+from search.analysis import normalise_key
 from search.corpus import Article, discover, read_file, starter_path
 from search.indexing import build
 from search.postings import POSTING_FIELDS
@@ -114,8 +114,7 @@ def _segment_files(directory: Path) -> dict[str, bytes]:
 def test_one_process_writes_whooshs_own_bytes(
     reference: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(FastAnalyzer, "share_encodings", False)
-    monkeypatch.setattr(segments, "BLOCK_PICKLE_PROTOCOL", 2)
+    monkeypatch.setattr(segments, "WHOOSH_BYTES", True)
     report = build(CORPUS, tmp_path, procs=1)
     assert report.path is not None
     expected, actual = _segment_files(reference), _segment_files(report.path)
