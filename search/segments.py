@@ -135,7 +135,9 @@ class SegmentBuilder:
                     postings.number(places)
                     postings.term_ids.extend(map(postings.terms.__getitem__, places))
                     postings.docs.extend(repeat(docnum, len(places)))
-                    counts = frequencies[name] = {term: len(w) for term, w in places.items()}
+                    counts = frequencies[name] = dict(
+                        zip(places, map(len, places.values()), strict=True)
+                    )
                     postings.counts.extend(counts.values())
                     postings.values += self._encoded(places)
                     if field.scorable:
@@ -215,9 +217,9 @@ class SegmentBuilder:
                 block_counts = counts[first : first + BLOCK]
                 gaps = [block_docs[0]]
                 gaps += [after - before for before, after in pairwise(block_docs)]
-                if all(count == 1 for count in block_counts):
+                if block_counts.count(1) == len(block_counts):
                     weights: Any = None
-                elif all(count == block_counts[0] for count in block_counts):
+                elif block_counts.count(block_counts[0]) == len(block_counts):
                     weights = float(block_counts[0])
                 else:
                     weights = tuple(map(float, block_counts))
@@ -226,7 +228,8 @@ class SegmentBuilder:
                 compression = COMPRESSION if len(data) >= small else 0
                 if compression:
                     data = zlib.compress(data, compression)
-                present = [length for length in map(lengths.get, block_docs, repeat(0)) if length]
+                # (a document with a posting in a text field has a length; ID fields have none)
+                present = list(map(lengths.__getitem__, block_docs)) if lengths else []
                 block_min = min(present) if present else None
                 block_max = max(present) if present else 0
                 block_weight = float(max(block_counts))
