@@ -27,8 +27,9 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from search import sentences
-from search.analysis import normalise_key
+from search.analysis import normalise_key, terms
 from search.corpus import Article, Problem, discover, read_file
+from search.postings import POSTING_FIELDS, PostingsWriter
 from search.schema import SCHEMA_VERSION, build_schema
 from search.vocabulary import Vocabulary
 
@@ -201,6 +202,7 @@ def _write(
     # focus key → the names it goes by (focus names and synonyms), for question understanding.
     foci: dict[str, dict[str, None]] = {}
     vocabulary = Vocabulary()
+    postings = PostingsWriter()
     by_path = {file: (root, kind) for file, root, kind in files}
     ordered = [file for file, _, _ in files]
     try:
@@ -221,6 +223,7 @@ def _write(
                 seen[item.id] = str(file)
                 document = _document(item)
                 writer.add_document(**document)
+                postings.add(document, {f: terms(document[f]) for f in POSTING_FIELDS})
                 bodies.append(item.body)
                 if document["focus_key"]:
                     names = foci.setdefault(document["focus_key"], {})
@@ -233,6 +236,7 @@ def _write(
         sentences.save(sentences.train(sentences.sample(bodies)), directory)
         save_foci({key: list(names) for key, names in foci.items()}, directory)
         vocabulary.save(directory)
+        postings.save(directory)
         writer.commit()
     except BaseException:
         writer.cancel()

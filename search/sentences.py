@@ -53,6 +53,33 @@ def save(params: dict[str, Any], directory: Path) -> None:
     (directory / FILENAME).write_text(json.dumps(params), encoding="utf-8")
 
 
+# Where Punkt may end a sentence: after ".", "?" or "!" (and any closing quotes or brackets)
+# followed by white space. Punkt decides which of these are ends (not "Dr. Lee", "e.g. on").
+_MAY_END = re.compile(r"[.?!][\"')\]}\u2019\u201d\xbb]*\s+")
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-empty line of ``text``, its Markdown marker left out."""
+    found = []
+    offset = 0
+    for line in text.split("\n"):
+        marker = _LINE_MARKER.match(line)
+        skip = marker.end() if marker else 0
+        if line[skip:].strip():
+            found.append((offset + skip, offset + len(line)))
+        offset += len(line) + 1
+    return found
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    piece = text[start:end]
+    return start + len(piece) - len(piece.lstrip()), start + len(piece.rstrip())
+
+
+def _same_line(text: str, before: tuple[int, int], after: tuple[int, int]) -> bool:
+    return "\n" not in text[before[1] : after[0]]
+
+
 class SentenceSplitter:
     """Splits text into sentence spans; newlines (list items, paragraphs) always end one."""
 
@@ -81,18 +108,52 @@ class SentenceSplitter:
         A line's Markdown marker ("## ", "- ", "2. ") is not part of its first sentence: a
         snippet shows "What it says", not "## What it says".
         """
-        result: list[tuple[int, int]] = []
-        offset = 0
-        for line in text.split("\n"):
-            marker = _LINE_MARKER.match(line)
-            skip = marker.end() if marker else 0
-            if line[skip:].strip():
-                result.extend(
-                    (offset + skip + start, offset + skip + end)
-                    for start, end in self._punkt.span_tokenize(line[skip:])
-                )
-            offset += len(line) + 1
-        return result
+        return [
+            (start + a, start + b)
+            for start, end in _lines(text)
+            for a, b in self._punkt.span_tokenize(text[start:end])
+        ]
+
+    def pieces(self, text: str) -> list[tuple[int, int]]:
+        """The lines of ``text`` cut wherever a sentence *may* end (see ``_MAY_END``): each of
+        Punkt's sentences is one or more whole pieces. Cheap: no Punkt."""
+        found = []
+        for start, end in _lines(text):
+            position = start
+            for match in _MAY_END.finditer(text, start, end):
+                found.append(_trimmed(text, position, match.start() + len(match.group().rstrip())))
+                position = match.end()
+            if text[position:end].strip():
+                found.append(_trimmed(text, position, end))
+        return found
+
+    def sentences_over(
+        self, text: str, pieces: Sequence[tuple[int, int]], first: int, last: int
+    ) -> list[tuple[int, int]]:
+        """Punkt's sentences holding pieces ``first``..``last`` (indexes into ``pieces`` of
+        ``text``, on one line). Punkt reads those pieces and one more on each side (it decides
+        an end by the words on both sides of it), widening while a sentence reaches the edge
+        of what it read."""
+        line_first, line_last = first, last
+        while line_first > 0 and _same_line(text, pieces[line_first - 1], pieces[line_first]):
+            line_first -= 1
+        while line_last + 1 < len(pieces) and _same_line(
+            text, pieces[line_last], pieces[line_last + 1]
+        ):
+            line_last += 1
+        low, high = max(line_first, first - 1), min(line_last, last + 1)
+        while True:
+            start, end = pieces[low][0], pieces[high][1]
+            found = [
+                (start + a, start + b)
+                for a, b in self._punkt.span_tokenize(text[start:end])
+                if start + b > pieces[first][0] and start + a < pieces[last][1]
+            ]
+            wider_low = low - 1 if found[0][0] == start and low > line_first else low
+            wider_high = high + 1 if found[-1][1] == end and high < line_last else high
+            if (wider_low, wider_high) == (low, high):
+                return found
+            low, high = wider_low, wider_high
 
     def split(self, text: str) -> list[str]:
         return [text[start:end] for start, end in self.spans(text)]
