@@ -10,7 +10,6 @@ import functools
 import re
 from importlib import resources
 
-from nltk.stem.snowball import SnowballStemmer
 from whoosh.analysis import (
     Analyzer,
     CharsetFilter,
@@ -20,6 +19,8 @@ from whoosh.analysis import (
     StopFilter,
 )
 from whoosh.support.charset import accent_map
+
+from search._nltk import SnowballStemmer
 
 # Snowball ("Porter2") keeps medical plurals sane: kidneys -> kidney (Porter: "kidnei").
 # ignore_stopwords=False: True would need NLTK's stopword corpus, which cannot be downloaded.

@@ -14,8 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
-
+from search._nltk import PunktParameters, PunktSentenceTokenizer, PunktTrainer
 from search.analysis import _read_wordlist
 
 # Punkt trains at roughly 0.5 MB/s; an even sample of this size learns the same abbreviations
