@@ -54,6 +54,7 @@ format: $(BIN)/.installed
 
 bench: $(BIN)/.installed ## Benchmarks over ../shared/data (skipped with a message when absent)
 	$(BIN)/python bench/build.py
+	$(BIN)/python bench/query.py
 	$(BIN)/python bench/snippets_suggest.py
 	$(BIN)/python bench/relevance.py
 

@@ -13,7 +13,6 @@ from importlib import resources
 from itertools import pairwise
 from pickle import dumps
 
-from nltk.stem.snowball import SnowballStemmer
 from whoosh.analysis import (
     Analyzer,
     CharsetFilter,
@@ -24,6 +23,8 @@ from whoosh.analysis import (
 )
 from whoosh.support.charset import accent_map
 from whoosh.system import pack_uint
+
+from search._nltk import SnowballStemmer
 
 # Snowball ("Porter2") keeps medical plurals sane: kidneys -> kidney (Porter: "kidnei").
 # ignore_stopwords=False: True would need NLTK's stopword corpus, which cannot be downloaded.
@@ -69,14 +70,45 @@ def text_analyzer() -> Analyzer:
     )
 
 
-@functools.cache
-def _shared_analyzer() -> Analyzer:
-    return text_analyzer()
+# The analyzer above, step for step, without Whoosh's token objects: the same tokens (the same
+# pattern, its group made non-capturing for ``findall``), lowercase, accents folded, stop list,
+# Snowball. Queries and snippets analyse text on every request; this is about 5x faster.
+# tests/test_analysis.py checks it against ``text_analyzer()`` on random and real text.
+_TOKENS = re.compile(_WORD_PATTERN.replace("(", "(?:"))
+_STEMS: dict[str, str | None] = {}
+_UNSEEN = ""  # not a term: ``_term`` gives None or a non-empty stem
+_STEM_CACHE_SIZE = 200_000
+
+
+def _term(token: str) -> str | None:
+    """The index term of one token, or None for a stop word."""
+    found = _STEMS.get(token)
+    if found is None and token not in _STEMS:
+        folded = token.lower().translate(accent_map)
+        found = None if not folded or folded in stopwords() else stem(folded)
+        if len(_STEMS) >= _STEM_CACHE_SIZE:
+            _STEMS.clear()  # bounded: a stream of odd words cannot grow it forever
+        _STEMS[token] = found
+    return found
 
 
 def terms(text: str) -> list[str]:
     """The index terms of ``text`` in order, as the index sees them (stopped and stemmed)."""
-    return [token.text for token in _shared_analyzer()(text)]
+    return [term for term in map(_term, _TOKENS.findall(text)) if term is not None]
+
+
+def term_spans(text: str) -> list[tuple[str, int, int]]:
+    """(term, start, end) of each index term of ``text``: where the reader sees it."""
+    found = []
+    known = _STEMS.get  # inlined ``_term`` for known tokens: this runs on every answer shown
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        term = known(token, _UNSEEN)
+        if term is _UNSEEN:
+            term = _term(token)
+        if term is not None:
+            found.append((term, match.start(), match.end()))
+    return found
 
 
 def unique_terms(text: str) -> list[str]:
@@ -160,15 +192,16 @@ class FastAnalyzer:
         """The terms of ``text`` in order, as ``search.analysis.terms`` gives them."""
         return [term for term in self._mapped(text) if term]
 
-    def positions(self, text: str) -> dict[str, list[int]]:
-        """Each term of ``text`` -> its positions, as Whoosh's ``Positions`` format sees them."""
+    def analyse(self, text: str) -> tuple[list[str], dict[str, list[int]]]:
+        """The terms of ``text`` in order (as ``terms``), and each term's positions as Whoosh's
+        ``Positions`` format sees them."""
         mapped = self._mapped(text)
         kept = [term for term in mapped if term]
         found: defaultdict[str, list[int]] = defaultdict(list)
         if kept:
             for position, term in enumerate(kept, mapped.index(kept[0])):
                 found[term].append(position)
-        return found
+        return kept, found
 
 
 def encode_positions(positions: list[int]) -> bytes:

@@ -8,11 +8,12 @@ so running servers pick up a rebuild without a restart.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import struct
 import threading
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
@@ -21,11 +22,12 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import sorting
 from whoosh.searching import Searcher
 
 from search import indexing, questions, ranking
 from search.analysis import unique_terms
+from search.postings import FACETS as FACETS  # re-exported: what results are counted by
+from search.postings import Postings
 from search.schema import SCHEMA_VERSION
 from search.sentences import SentenceSplitter
 from search.snippets import make_snippet
@@ -60,8 +62,10 @@ READING_ORDER = (
 )
 SUGGEST_LIMIT = 8
 MAX_SUGGEST_LIMIT = 20
-# Stored, sortable fields that results can be counted and filtered by.
-FACETS = ("source", "qtype")
+# Answers kept per process, newest used last out: readers repeat popular questions, and a
+# repeated one is answered without searching again (entries are per build, so a rebuild
+# never serves stale answers).
+CACHE_SIZE = 2048
 
 
 class IndexUnavailable(Exception):
@@ -120,6 +124,7 @@ class Candidate:
 
     fields: dict[str, Any]
     features: dict[str, float]
+    ord: int = -1  # its number in the build (``search.postings``)
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,7 @@ class _Pool:
 class _Build:
     path: Path
     index: Any
+    postings: Postings
     splitter: SentenceSplitter
     foci: questions.FocusIndex
     manifest: dict[str, Any]
@@ -197,14 +203,22 @@ def _resolve(root: Path) -> Path:
 
 
 class Engine:
-    def __init__(self, index_dir: Path | str, weights: ranking.Weights = ranking.WEIGHTS) -> None:
-        """``weights``: the ranking weights (``search.ranking``); others only for tuning."""
+    def __init__(
+        self,
+        index_dir: Path | str,
+        weights: ranking.Weights = ranking.WEIGHTS,
+        cache_size: int = CACHE_SIZE,
+    ) -> None:
+        """``weights``: the ranking weights (``search.ranking``), others only for tuning;
+        ``cache_size``: answers kept for repeated questions (0: none)."""
         self.root = Path(index_dir)
         self.weights = weights
         self._lock = threading.Lock()
         self._build: _Build | None = None
         self._generation = 0
         self._local = _Local()
+        self.cache_size = cache_size
+        self._cache: OrderedDict[tuple[Any, ...], Results] = OrderedDict()
 
     # -- the open build ---------------------------------------------------------------
 
@@ -228,6 +242,7 @@ class Engine:
             )
         try:
             index = whoosh_index.open_dir(str(path))
+            postings = Postings(path)
             splitter = SentenceSplitter.load(path)
             foci = indexing.read_foci(path)
         except DAMAGED as exc:
@@ -236,6 +251,7 @@ class Engine:
         return _Build(
             path=path,
             index=index,
+            postings=postings,
             splitter=splitter,
             foci=questions.FocusIndex(foci, curated()),
             manifest=manifest,
@@ -290,88 +306,113 @@ class Engine:
         started = time.perf_counter()
         limit = max(1, min(limit, MAX_LIMIT))
         offset = max(0, min(offset, MAX_OFFSET))
-        build, searcher = self._searcher()
+        # The searcher is not needed for the results (``search.postings`` has them), but a
+        # build whose Whoosh segments cannot be read cannot show its articles: not served.
+        build, _ = self._searcher()
+        chosen = tuple(sorted((k, tuple(sorted(v))) for k, v in (filters or {}).items() if v))
+        key = (build.generation, text, limit, offset, chosen)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+        if cached is None:
+            cached = self._search(build, text, limit, offset, filters)
+            with self._lock:
+                self._cache[key] = cached
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        return dataclasses.replace(cached, took_ms=round((time.perf_counter() - started) * 1000, 2))
+
+    def _search(
+        self,
+        build: _Build,
+        text: str,
+        limit: int,
+        offset: int,
+        filters: Mapping[str, Sequence[str]] | None,
+    ) -> Results:
         # Words the index does not have are read as the nearest words it has ("diabetis" as
         # "diabetes"): as typed they could only match nothing.
         correction = build.speller.correct(text)
-        question = self._parse(correction or text, build, searcher)
-        pool = self._candidates(searcher, question, filters, need=offset + limit)
+        question = self._parse(correction or text, build)
+        pool = self._candidates(build, question, filters, need=offset + limit)
         ranked = sorted(
             pool.candidates,
             key=lambda c: (ranking.score(c.features, self.weights), c.features["bm25"]),
             reverse=True,
-        )
+        )[offset : offset + limit]
         terms = set(question.terms)
         synonyms = set(chain.from_iterable(question.expansions))
         hits = [
             _hit(
                 c.fields,
                 ranking.score(c.features, self.weights),
-                make_snippet(c.fields["body"], terms, build.splitter, expansions=synonyms),
+                make_snippet(
+                    build.postings.body(c.ord), terms, build.splitter, expansions=synonyms
+                ),
             )
-            for c in ranked[offset : offset + limit]
+            for c in ranked
         ]
         return Results(
             query=text,
             total=pool.total,
             offset=offset,
             hits=hits,
-            took_ms=round((time.perf_counter() - started) * 1000, 2),
+            took_ms=0.0,
             terms=question.terms,
             facets=pool.facets,
-            did_you_mean=self._offer(searcher, text, correction, hits),
+            did_you_mean=self._offer(build, text, correction, hits),
         )
 
     @_reads_index
     def candidates(self, text: str) -> list[Candidate]:
         """The second stage's input for a question: each candidate with its features (for
         tuning the weights in ``search.ranking`` without re-running the first stage)."""
-        build, searcher = self._searcher()
-        return self._candidates(searcher, self._parse(text, build, searcher), None, 0).candidates
+        build = self._current()
+        return self._candidates(build, self._parse(text, build), None, 0).candidates
 
-    def _parse(self, text: str, build: _Build, searcher: Searcher) -> questions.Question:
-        documents = searcher.doc_count()
+    def _parse(self, text: str, build: _Build) -> questions.Question:
+        postings = build.postings
         return questions.parse(
             text,
             foci=build.foci,
-            idf=questions.idf_from(lambda term: searcher.doc_frequency("body", term), documents),
+            idf=questions.idf_from(postings.doc_frequency, postings.documents),
             weights=self.weights,
         )
 
     def _candidates(
         self,
-        searcher: Searcher,
+        build: _Build,
         question: questions.Question,
         filters: Mapping[str, Sequence[str]] | None,
         need: int,
     ) -> _Pool:
         """First stage: BM25F's best matches plus the articles about the question's foci."""
-        restrict = _filter(filters)
-        depth = max(self.weights.candidates, need)
-        found = searcher.search(
-            questions.build_query(question, self.weights),
-            limit=depth,
-            filter=restrict,
-            # Counted while the matches are collected: one pass, not a second query.
-            groupedby={name: sorting.FieldFacet(name) for name in FACETS},
-            maptype=sorting.Count,
+        postings = build.postings
+        allowed = postings.allowed(filters)
+        matches = postings.match(
+            questions.weighted_words(question, self.weights),
+            questions.field_boosts(self.weights),
+            allowed,
         )
-        # With facets Whoosh keeps every match, best first: only the best few are candidates.
-        bm25 = {hit.docnum: float(hit.score) for hit in found[:depth]}
-        about = questions.focus_query(question)
-        if about is not None:
-            for hit in searcher.search(about, limit=self.weights.candidates, filter=restrict):
-                bm25.setdefault(hit.docnum, 0.0)
+        bm25 = dict(matches.best(max(self.weights.candidates, need)))
+        about = postings.about(questions.focus_keys(question))
+        if allowed is not None:
+            about = about[allowed[about]]
+        extra = [int(o) for o in about if o not in bm25]
+        for ord_ in extra[: self.weights.candidates]:
+            bm25[ord_] = 0.0
         best = max(bm25.values(), default=0.0)
         asked = questions.asked(question)
         candidates = []
-        for docnum, score in bm25.items():
-            fields = searcher.stored_fields(docnum)
-            candidates.append(Candidate(fields, ranking.features(asked, fields, score, best)))
+        for ord_, score in bm25.items():
+            fields = dict(postings.articles[ord_], title_terms=postings.title_terms[ord_])
+            features = ranking.features(asked, fields, score, best)
+            candidates.append(Candidate(fields, features, ord_))
         return _Pool(
             candidates=candidates,
-            total=max(len(found), len(bm25)),
-            facets={name: _counts(found.groups(name)) for name in FACETS},
+            total=len(matches.matched) + len(extra),
+            facets=postings.facets(matches.matched),
         )
 
     @_reads_index
@@ -390,18 +431,18 @@ class Engine:
     # -- spelling and autocomplete ----------------------------------------------------
 
     def _offer(
-        self, searcher: Searcher, text: str, correction: str | None, hits: list[Hit]
+        self, build: _Build, text: str, correction: str | None, hits: list[Hit]
     ) -> str | None:
         """The respelled question, to offer as "Did you mean", when the best answer contains a
         corrected word: an answer about what the reader meant, not one found despite it."""
         if correction is None or not hits:
             return None
         corrected = set(unique_terms(correction)) - set(unique_terms(text))
-        if not corrected:
+        best = build.postings.by_id.get(hits[0].id)
+        if best is None or not corrected:
             return None
-        fields = wq.Or([wq.Term(name, term) for name in questions.FIELDS for term in corrected])
-        best = wq.And([wq.Term("id", hits[0].id), fields])
-        return None if searcher.search(best, limit=1).is_empty() else correction
+        found = any(build.postings.contains(best, term) for term in corrected)
+        return correction if found else None
 
     def did_you_mean(self, text: str) -> str | None:
         """``text`` respelled with the index's words when that finds clearly better answers."""
@@ -499,18 +540,3 @@ def _hit(fields: Mapping[str, Any], score: float, snippet: str = "") -> Hit:
         focus=fields.get("focus", ""),
         snippet=snippet,
     )
-
-
-def _counts(groups: Mapping[Any, int]) -> dict[str, int]:
-    pairs = ((str(value), count) for value, count in groups.items() if value)
-    return dict(sorted(pairs, key=lambda pair: (-pair[1], pair[0])))
-
-
-def _filter(filters: Mapping[str, Sequence[str]] | None) -> wq.Query | None:
-    """Restrict to any of the given values of each field (source, qtype)."""
-    clauses = [
-        wq.Or([wq.Term(name, value) for value in values])
-        for name, values in (filters or {}).items()
-        if name in FACETS and values
-    ]
-    return wq.And(clauses) if clauses else None

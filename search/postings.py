@@ -1,106 +1,359 @@
-"""Per-field postings as numpy arrays, written by the build for a fast first stage.
+"""The first stage in NumPy: BM25F over per-field postings arrays written with each build.
 
-A minimal version of the interface the query side reads (the lead's ``search/postings.py``
-on main is the reference): the build adds each article's per-field term frequencies in index
-order, shares of a parallel build are joined with ``extend``, and ``save`` writes, per field,
-the terms (sorted) and compressed-sparse-row arrays: ``offsets[t]:offsets[t + 1]`` are the
-postings of term ``t`` in ``docs`` (ascending document numbers) and ``freqs``; ``lengths`` is
-each document's field length in terms.
+Whoosh stays the index of record (stored answers, articles, related articles, the evaluation
+baselines), but its matchers score a question's postings one document at a time in Python, and
+counting facets and the total needs every match collected: 50–250 ms per consumer question on
+MedQuAD. The same postings as arrays score a whole term in one vectorised step, so the first
+stage, the facet counts and the total take about a millisecond.
+
+Scores are Whoosh's BM25F (``whoosh.scoring.BM25F``: B=0.75, K1=1.2, idf = log(N/(df+1)) + 1,
+the document's field length quantised to a byte as Whoosh stores it, the average from exact
+totals): a term in a field adds ``boost * idf * tf*(K1+1) / (tf + K1*(1-B+B*len/avg))``. The
+per-posting part does not depend on the question, so it is computed once when a build is
+opened ("impacts"); a question then costs one multiply-add per matching posting. A phrase (a
+multi-word synonym) matches where each pair of its words is adjacent (pairs of adjacent terms
+are indexed too; Whoosh's positions skip stop words the same way) and scores the sum of its
+words' scores, as Whoosh's phrase query does.
+
+Articles are numbered in build order ("ords"); each carries the stored fields the second stage
+and the result list need, so the first stage never touches Whoosh's stored fields.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 from array import array
-from collections.abc import Mapping
-from itertools import repeat
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+from whoosh.util.numeric import _length_byte_cache
 
 POSTING_FIELDS = ("title", "focus", "body")
+FACETS = ("source", "qtype")
+# What each article carries for ranking and for its line in the results.
+STORED = ("id", "title", "focus", "focus_key", "source", "qtype", "url")
 DIRECTORY = "postings"
+FORMAT = 1
+B = 0.75
+K1 = 1.2
 
-
-class _Field:
-    """One field's postings in the order added; plain lists and arrays, so it pickles."""
-
-    def __init__(self) -> None:
-        self.terms: dict[str, int] = {}  # term -> its number, in order of first sight
-        self.docs = array("I")
-        self.term_ids = array("I")
-        self.freqs = array("I")
-        self.lengths = array("I")
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int32]
 
 
 class PostingsWriter:
-    """Gathers postings while indexing; picklable, so a worker process can return one."""
+    """Collects analysed articles in index order; picklable (plain lists and arrays), so each
+    process of a parallel build can return one to be ``extend``-ed in order."""
 
     def __init__(self) -> None:
-        self.count = 0
-        self.ids: list[str] = []
-        self.fields = {name: _Field() for name in POSTING_FIELDS}
+        self.stored: list[list[str]] = []
+        self.bodies: list[str] = []
+        self.title_terms: list[list[str]] = []
+        # Per field: the terms seen (numbered in order of first sight), every article's terms
+        # in order as those numbers, and each article's field length (its number of terms).
+        self.vocab: dict[str, dict[str, int]] = {name: {} for name in POSTING_FIELDS}
+        self.sequence: dict[str, array[int]] = {name: array("i") for name in POSTING_FIELDS}
+        self.lengths: dict[str, array[int]] = {name: array("i") for name in POSTING_FIELDS}
 
-    def add(self, doc: Mapping[str, Any], analysed: Mapping[str, Mapping[str, int]]) -> None:
-        """One article, in index order: ``analysed`` maps each posting field to its terms'
-        frequencies in that field (terms exactly as the index analyzer makes them)."""
-        docnum = self.count
-        self.count += 1
-        self.ids.append(str(doc["id"]))
-        for name, field in self.fields.items():
-            freqs = analysed.get(name) or {}
-            terms = field.terms
-            # (``<=`` looks each of this article's terms up; ``-`` would walk all the terms)
-            if not freqs.keys() <= terms.keys():  # new terms: numbered in order of first sight
-                for term in freqs:
-                    if term not in terms:
-                        terms[term] = len(terms)
-            field.term_ids.extend(map(terms.__getitem__, freqs))
-            field.freqs.extend(freqs.values())
-            field.docs.extend(repeat(docnum, len(freqs)))
-            field.lengths.append(sum(freqs.values()))
+    def __len__(self) -> int:
+        return len(self.stored)
+
+    def add(self, doc: Mapping[str, Any], analysed: Mapping[str, Sequence[str]]) -> None:
+        """One article, in index order: ``doc`` as ``search.indexing`` builds it (the focus
+        shown is ``_stored_focus``), ``analysed`` each field's terms in order (stopped and
+        stemmed, exactly as the index has them)."""
+        shown = dict(doc, focus=doc.get("_stored_focus", doc.get("focus", "")))
+        self.stored.append([str(shown.get(name) or "") for name in STORED])
+        self.bodies.append(str(doc.get("body", "")))
+        self.title_terms.append(list(dict.fromkeys(analysed.get("title", ()))))
+        for name in POSTING_FIELDS:
+            sequence = analysed.get(name, ())
+            vocab = self.vocab[name]
+            self.sequence[name].extend([vocab.setdefault(t, len(vocab)) for t in sequence])
+            self.lengths[name].append(len(sequence))
 
     def extend(self, other: PostingsWriter) -> None:
-        """Append another writer's articles after this one's (shares of a parallel build)."""
-        offset = self.count
-        self.count += other.count
-        self.ids.extend(other.ids)
-        for name, field in self.fields.items():
-            theirs = other.fields[name]
-            terms = field.terms
-            renumber = np.array(
-                [terms.setdefault(term, len(terms)) for term in theirs.terms], dtype=np.uint32
+        """Append ``other``'s articles after this writer's."""
+        self.stored += other.stored
+        self.bodies += other.bodies
+        self.title_terms += other.title_terms
+        for name in POSTING_FIELDS:
+            vocab = self.vocab[name]
+            mapping = np.array(
+                [vocab.setdefault(term, len(vocab)) for term in other.vocab[name]], dtype=np.int32
             )
-            their_ids = np.frombuffer(theirs.term_ids, dtype=np.uint32)
-            field.term_ids.frombytes(renumber[their_ids].tobytes())
-            field.freqs.extend(theirs.freqs)
-            their_docs = np.frombuffer(theirs.docs, dtype=np.uint32)
-            field.docs.frombytes((their_docs + np.uint32(offset)).tobytes())
-            field.lengths.extend(theirs.lengths)
+            numbers = mapping[np.frombuffer(other.sequence[name], dtype=np.int32)]
+            self.sequence[name].frombytes(numbers.astype(np.int32).tobytes())
+            self.lengths[name] += other.lengths[name]
 
     def save(self, directory: Path) -> None:
-        """Write the arrays into the build directory (``postings/<field>.npz`` + terms)."""
-        folder = directory / DIRECTORY
-        folder.mkdir(exist_ok=True)
-        for name, field in self.fields.items():
-            terms = sorted(field.terms)
-            # rank[term number] = the term's place in sorted order
-            rank = np.empty(len(terms), dtype=np.uint32)
-            rank[[field.terms[term] for term in terms]] = np.arange(len(terms), dtype=np.uint32)
-            term_ranks = rank[np.frombuffer(field.term_ids, dtype=np.uint32)]
-            docs = np.frombuffer(field.docs, dtype=np.uint32)
-            # Postings were added in document order: a stable sort by term keeps it per term.
-            order = np.argsort(term_ranks, kind="stable")
-            offsets = np.zeros(len(terms) + 1, dtype=np.int64)
-            np.cumsum(np.bincount(term_ranks, minlength=len(terms)), out=offsets[1:])
-            np.savez(
-                folder / f"{name}.npz",
-                offsets=offsets,
-                docs=docs[order],
-                freqs=np.frombuffer(field.freqs, dtype=np.uint32)[order],
-                lengths=np.frombuffer(field.lengths, dtype=np.uint32),
+        """Write the arrays into ``directory/postings``: per field, the sorted terms with the
+        offsets of their postings (ords ascending) and term frequencies, and the same for
+        the pairs of adjacent terms (phrases)."""
+        out = directory / DIRECTORY
+        out.mkdir()
+        meta: dict[str, Any] = {
+            "format": FORMAT,
+            "documents": len(self.stored),
+            "stored": STORED,
+            "fields": {},
+        }
+        documents = len(self.stored)
+        for name in POSTING_FIELDS:
+            local = list(self.vocab[name])
+            terms = sorted(local)
+            size = len(terms)
+            rank = np.empty(size, dtype=np.int64)
+            rank[np.argsort(np.array(local, dtype=object), kind="stable")] = np.arange(size)
+            numbers = rank[np.frombuffer(self.sequence[name], dtype=np.int32)]
+            lengths = np.frombuffer(self.lengths[name], dtype=np.int32)
+            ords = np.repeat(np.arange(documents, dtype=np.int64), lengths)
+            # Postings: one per (term, article), by term then article, with its frequency.
+            keys, tfs = np.unique(numbers * documents + ords, return_counts=True)
+            _save_lists(out, name, keys // documents, keys % documents, size)
+            np.save(out / f"{name}.tfs.npy", tfs.astype(np.int32))
+            np.save(out / f"{name}.lengths.npy", lengths)
+            # Adjacent pairs, for phrases: (first * size + second, article), once per article.
+            same = ords[:-1] == ords[1:]
+            pairs = numbers[:-1][same] * size + numbers[1:][same]
+            pair_ords = ords[1:][same]
+            order = np.lexsort((pair_ords, pairs))
+            pairs, pair_ords = pairs[order], pair_ords[order]
+            first = np.ones(len(pairs), dtype=bool)
+            first[1:] = (pairs[1:] != pairs[:-1]) | (pair_ords[1:] != pair_ords[:-1])
+            pairs, pair_ords = pairs[first], pair_ords[first]
+            starts = np.flatnonzero(np.r_[len(pairs) > 0, pairs[1:] != pairs[:-1]])
+            np.save(out / f"{name}.pairs.npy", pairs[starts])
+            np.save(out / f"{name}.pair_offsets.npy", np.r_[starts, len(pairs)].astype(np.int64))
+            np.save(out / f"{name}.pair_docs.npy", pair_ords.astype(np.int32))
+            meta["fields"][name] = {"terms": terms, "total_length": int(lengths.sum())}
+        # The answers, for snippets: one UTF-8 file read through a memory map, so a result
+        # page's ten answers cost ten slices, not ten lookups and decompressions in Whoosh.
+        encoded = [body.encode("utf-8") for body in self.bodies]
+        (out / "bodies.txt").write_bytes(b"".join(encoded))
+        np.save(out / "bodies.offsets.npy", np.r_[0, np.cumsum([len(b) for b in encoded])])
+        meta["articles"] = self.stored
+        meta["title_terms"] = self.title_terms
+        (out / "postings.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+
+
+def _save_lists(out: Path, name: str, numbers: Any, ords: Any, size: int) -> None:
+    """Postings sorted by term number then ord, as CSR: ords and each term's start offset."""
+    offsets = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(numbers, minlength=size), out=offsets[1:])
+    np.save(out / f"{name}.docs.npy", ords.astype(np.int32))
+    np.save(out / f"{name}.offsets.npy", offsets)
+
+
+@dataclass(frozen=True)
+class Matches:
+    """The first stage's answer: every matching article's score (0 where none)."""
+
+    scores: Floats
+    matched: Ints  # ords of the matching articles, ascending
+
+    def best(self, limit: int) -> list[tuple[int, float]]:
+        """(ord, score) of the ``limit`` best, best first; ties in build order (as Whoosh)."""
+        if limit <= 0 or not len(self.matched):
+            return []
+        scores = self.scores[self.matched]
+        if len(scores) > limit:
+            part = np.argpartition(-scores, limit - 1)[:limit]
+            # Everything tied with the last kept score competes on build order.
+            floor = scores[part].min()
+            part = np.flatnonzero(scores >= floor)
+        else:
+            part = np.arange(len(scores))
+        order = np.lexsort((self.matched[part], -scores[part]))[:limit]
+        chosen = part[order]
+        return [
+            (int(o), float(s)) for o, s in zip(self.matched[chosen], scores[chosen], strict=True)
+        ]
+
+
+class _Field:
+    def __init__(self, directory: Path, name: str, meta: Mapping[str, Any], documents: int):
+        self.terms = {term: i for i, term in enumerate(meta["terms"])}
+        # Memory-mapped (shared by the workers of a server), as plain arrays: slicing numpy's
+        # memmap subclass costs microseconds per call.
+        self.docs: Ints = np.asarray(np.load(directory / f"{name}.docs.npy", mmap_mode="r"))
+        self.offsets = np.load(directory / f"{name}.offsets.npy")
+        quantised = _as_whoosh_stores(np.load(directory / f"{name}.lengths.npy"))
+        average = meta["total_length"] / documents if documents else 1.0
+        tfs = np.load(directory / f"{name}.tfs.npy").astype(np.float64)
+        norm = K1 * ((1 - B) + B * quantised / (average or 1.0))
+        self.impacts: Floats = tfs * (K1 + 1) / (tfs + norm[self.docs])
+        self.documents = documents
+        self.pairs = np.asarray(np.load(directory / f"{name}.pairs.npy", mmap_mode="r"))
+        self.pair_offsets = np.asarray(
+            np.load(directory / f"{name}.pair_offsets.npy", mmap_mode="r")
+        )
+        self.pair_docs: Ints = np.asarray(
+            np.load(directory / f"{name}.pair_docs.npy", mmap_mode="r")
+        )
+
+    def with_pair(self, first: str, second: str) -> Ints:
+        """Ords of the articles where ``second`` directly follows ``first`` (stop words left
+        out, as in Whoosh's phrase positions)."""
+        a, b = self.terms.get(first), self.terms.get(second)
+        if a is None or b is None:
+            return np.zeros(0, dtype=np.int32)
+        key = a * len(self.terms) + b
+        i = int(np.searchsorted(self.pairs, key))
+        if i == len(self.pairs) or int(self.pairs[i]) != key:
+            return np.zeros(0, dtype=np.int32)
+        return self.pair_docs[int(self.pair_offsets[i]) : int(self.pair_offsets[i + 1])]
+
+    def postings(self, term: str) -> tuple[Ints, Floats] | None:
+        number = self.terms.get(term)
+        if number is None:
+            return None
+        start, end = int(self.offsets[number]), int(self.offsets[number + 1])
+        return self.docs[start:end], self.impacts[start:end]
+
+    def doc_frequency(self, term: str) -> int:
+        number = self.terms.get(term)
+        return 0 if number is None else int(self.offsets[number + 1] - self.offsets[number])
+
+    def idf(self, term: str) -> float:
+        return math.log(self.documents / (self.doc_frequency(term) + 1)) + 1
+
+
+# Whoosh keeps a document's field length in one byte: the smallest of these 256 lengths that is
+# at least the true one (``whoosh.util.numeric.length_to_byte``), exact for short fields.
+_BYTE_LENGTHS = np.array(_length_byte_cache, dtype=np.float64)
+
+
+def _as_whoosh_stores(lengths: npt.NDArray[Any]) -> Floats:
+    codes = np.minimum(np.searchsorted(_BYTE_LENGTHS, lengths, side="left"), 255)
+    return _BYTE_LENGTHS[codes]
+
+
+class Postings:
+    """A build's postings arrays, opened read-only (memory-mapped where they are not derived)."""
+
+    def __init__(self, build_dir: Path) -> None:
+        directory = build_dir / DIRECTORY
+        meta = json.loads((directory / "postings.json").read_text("utf-8"))
+        if meta.get("format") != FORMAT:
+            raise ValueError(f"{directory}: postings format {meta.get('format')}, need {FORMAT}")
+        self.documents = int(meta["documents"])
+        self.fields = {
+            name: _Field(directory, name, meta["fields"][name], self.documents)
+            for name in POSTING_FIELDS
+        }
+        names = tuple(meta["stored"])
+        self.articles: list[dict[str, str]] = [
+            dict(zip(names, row, strict=True)) for row in meta["articles"]
+        ]
+        self.title_terms: list[frozenset[str]] = [frozenset(t) for t in meta["title_terms"]]
+        self._bodies = (
+            np.memmap(directory / "bodies.txt", dtype=np.uint8, mode="r")
+            if (directory / "bodies.txt").stat().st_size
+            else np.zeros(0, dtype=np.uint8)
+        )
+        self._body_offsets = np.load(directory / "bodies.offsets.npy")
+        self.by_id = {article["id"]: ord_ for ord_, article in enumerate(self.articles)}
+        by_focus: dict[str, list[int]] = {}
+        for ord_, article in enumerate(self.articles):
+            if article["focus_key"]:
+                by_focus.setdefault(article["focus_key"], []).append(ord_)
+        self.by_focus = {key: np.array(ords, dtype=np.int32) for key, ords in by_focus.items()}
+        # Facet values as small integer codes, for masks and counting.
+        self.facet_values: dict[str, list[str]] = {}
+        self.facet_codes: dict[str, Ints] = {}
+        for facet in FACETS:
+            values = sorted({article[facet] for article in self.articles})
+            code = {value: i for i, value in enumerate(values)}
+            self.facet_values[facet] = values
+            self.facet_codes[facet] = np.array(
+                [code[article[facet]] for article in self.articles], dtype=np.int32
             )
-            (folder / f"{name}.terms.json").write_text(
-                json.dumps(terms, ensure_ascii=False), encoding="utf-8"
-            )
+
+    def body(self, ord_: int) -> str:
+        """The answer text of article ``ord_``."""
+        start, end = int(self._body_offsets[ord_]), int(self._body_offsets[ord_ + 1])
+        return self._bodies[start:end].tobytes().decode("utf-8")
+
+    def doc_frequency(self, term: str, field: str = "body") -> int:
+        return self.fields[field].doc_frequency(term)
+
+    def match(
+        self,
+        sought: Iterable[tuple[Sequence[str], float]],
+        boosts: Mapping[str, float],
+        allowed: npt.NDArray[np.bool_] | None = None,
+    ) -> Matches:
+        """BM25F scores of every article for any of the ``sought`` (words, weight) — a term or
+        a phrase — in any of the fields, each field weighted by its boost."""
+        scores = np.zeros(self.documents)
+        for words, weight in sought:
+            for name, boost in boosts.items():
+                self._add(scores, self.fields[name], words, boost * weight)
+        if allowed is not None:
+            scores[~allowed] = 0.0
+        return Matches(scores, np.flatnonzero(scores > 0).astype(np.int32))
+
+    def _add(self, scores: Floats, field: _Field, words: Sequence[str], weight: float) -> None:
+        lists = [field.postings(word) for word in words]
+        if not lists or any(found is None for found in lists):
+            return
+        present = [found for found in lists if found is not None]
+        if len(present) == 1:
+            docs, impacts = present[0]
+            # Ords are unique within a posting list, so fancy-index addition is exact.
+            scores[docs] += (weight * field.idf(words[0])) * impacts
+            return
+        # A phrase: the articles with each pair of its words adjacent in this field, each word
+        # scored as Whoosh scores a phrase (the sum of its words' scores).
+        count = np.zeros(self.documents, dtype=np.int16)
+        for first, second in itertools.pairwise(words):
+            count[field.with_pair(first, second)] += 1
+        every = count == len(words) - 1
+        for word, (docs, impacts) in zip(words, present, strict=True):
+            keep = every[docs]
+            scores[docs[keep]] += (weight * field.idf(word)) * impacts[keep]
+
+    def allowed(self, filters: Mapping[str, Sequence[str]] | None) -> npt.NDArray[np.bool_] | None:
+        """The articles passing ``filters`` (any of the values of each facet), or None."""
+        mask: npt.NDArray[np.bool_] | None = None
+        for facet, values in (filters or {}).items():
+            if facet not in FACETS or not values:
+                continue
+            index = {value: i for i, value in enumerate(self.facet_values[facet])}
+            wanted = [index[v] for v in values if v in index]
+            passing = np.isin(self.facet_codes[facet], wanted)
+            mask = passing if mask is None else mask & passing
+        return mask
+
+    def facets(self, ords: Ints) -> dict[str, dict[str, int]]:
+        """Counts of ``ords`` by each facet's values, most first (empty values left out)."""
+        counted: dict[str, dict[str, int]] = {}
+        for facet in FACETS:
+            values = self.facet_values[facet]
+            counts = np.bincount(self.facet_codes[facet][ords], minlength=len(values))
+            pairs = [(values[i], int(counts[i])) for i in np.flatnonzero(counts) if values[i]]
+            counted[facet] = dict(sorted(pairs, key=lambda pair: (-pair[1], pair[0])))
+        return counted
+
+    def about(self, keys: Iterable[str]) -> Ints:
+        """Ords of the articles whose focus key is one of ``keys``."""
+        found = [self.by_focus[key] for key in keys if key in self.by_focus]
+        return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int32)
+
+    def contains(self, ord_: int, term: str) -> bool:
+        """Whether article ``ord_`` has ``term`` in any field."""
+        for field in self.fields.values():
+            found = field.postings(term)
+            if found is not None:
+                docs = found[0]
+                i = int(np.searchsorted(docs, ord_))
+                if i < len(docs) and docs[i] == ord_:
+                    return True
+        return False

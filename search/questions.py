@@ -355,19 +355,33 @@ def _in_fields(words: Phrase, boosts: Mapping[str, float], scale: float = 1.0) -
     return query.Or([query.Phrase(f, list(words), boost=b * scale) for f, b in boosts.items()])
 
 
+def weighted_words(question: Question, weights: Weights = WEIGHTS) -> list[tuple[Phrase, float]]:
+    """What the first stage seeks, with each one's weight: the question's terms, and its
+    synonyms at ``weights.synonym`` (multi-word synonyms are phrases)."""
+    return [((term,), 1.0) for term in question.terms] + [
+        (phrase, weights.synonym) for phrase in question.expansions
+    ]
+
+
+def field_boosts(weights: Weights = WEIGHTS) -> dict[str, float]:
+    return {"title": weights.title, "focus": weights.focus, "body": weights.body}
+
+
 def build_query(question: Question, weights: Weights = WEIGHTS) -> query.Query:
-    """The first-stage query: any of the question's terms (or their synonyms) in any field,
-    scored by BM25F with per-field weights. Focus and type are judged in the second stage."""
-    boosts = {"title": weights.title, "focus": weights.focus, "body": weights.body}
-    clauses = [_in_fields((term,), boosts) for term in question.terms]
-    clauses += [_in_fields(p, boosts, weights.synonym) for p in question.expansions]
+    """The first stage as a Whoosh query: any of the question's terms (or their synonyms) in
+    any field, scored by BM25F with per-field weights. The engine runs the same first stage on
+    its postings arrays (``search.postings``); focus and type are judged in the second stage."""
+    boosts = field_boosts(weights)
+    clauses = [
+        _in_fields(words, boosts, scale) for words, scale in weighted_words(question, weights)
+    ]
     return query.Or(clauses) if clauses else query.NullQuery
 
 
-def focus_query(question: Question) -> query.Query | None:
-    """All articles about the question's foci: candidates even when BM25F misses them."""
-    keys = [key for focus in question.foci for key in focus.keys]
-    return query.Or([query.Term("focus_key", key) for key in keys]) if keys else None
+def focus_keys(question: Question) -> list[str]:
+    """The focus keys of the question's foci: their articles are always candidates, even when
+    BM25F misses them."""
+    return [key for focus in question.foci for key in focus.keys]
 
 
 def asked(question: Question) -> Asked:

@@ -85,7 +85,8 @@ def features(asked: Asked, doc: Mapping[str, Any], bm25: float, best: float) -> 
     )
     qtype = doc.get("qtype", "")
     kind = 1.0 if qtype in asked.types else 0.5 if qtype in asked.other_types else 0.0
-    title = set(terms(doc.get("title", "")))
+    # The title's terms come precomputed with the candidate (``search.postings``) when it can.
+    title = doc["title_terms"] if "title_terms" in doc else set(terms(doc.get("title", "")))
     focus_terms = set(focus_key.split())
     return {
         "bm25": bm25 / best if best > 0 else 0.0,

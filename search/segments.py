@@ -4,7 +4,7 @@ Whoosh's ``SegmentWriter.add_document`` runs each text through the analyzer's to
 (a Python object per token and filter), queues every posting in a pool as a tuple, sorts the
 pool at commit and then reads each posting's field length back from the column it has just
 written. Here each text is analysed once (``search.analysis.FastAnalyzer``: the same terms
-and positions, and the frequencies feed the numpy postings too); a document's postings are
+and positions; the term sequences feed the numpy postings too); a document's postings are
 appended to flat arrays (term number, document, frequency, encoded positions), put in term
 order at the end by one stable numpy sort, and each term's blocks of 128 postings are written
 as ``W3PostingsWriter`` writes them. The files are Whoosh's own (``W3Codec``): the same
@@ -112,11 +112,9 @@ class SegmentBuilder:
 
     def add(
         self, fields: Mapping[str, Any], positions: Mapping[str, Mapping[str, list[int]]]
-    ) -> dict[str, dict[str, int]]:
-        """Add one document; returns each text field's term frequencies."""
+    ) -> None:
         docnum = self.docnum
         perdoc = self._perdoc
-        frequencies: dict[str, dict[str, int]] = {}
         perdoc.start_doc(docnum)
         for name, field in self._fields:
             value = fields.get(name)
@@ -135,13 +133,11 @@ class SegmentBuilder:
                     postings.number(places)
                     postings.term_ids.extend(map(postings.terms.__getitem__, places))
                     postings.docs.extend(repeat(docnum, len(places)))
-                    counts = frequencies[name] = dict(
-                        zip(places, map(len, places.values()), strict=True)
-                    )
-                    postings.counts.extend(counts.values())
+                    start = len(postings.counts)
+                    postings.counts.extend(map(len, places.values()))
                     postings.values += self._encoded(places)
                     if field.scorable:
-                        length = sum(counts.values())
+                        length = sum(postings.counts[start:])
                         if length:
                             postings.lengths[docnum] = byte_to_length(length_to_byte(length))
             custom = fields.get(f"_stored_{name}", value)
@@ -150,7 +146,6 @@ class SegmentBuilder:
                 perdoc.add_column_value(name, field.column_type, field.to_column_value(custom))
         perdoc.finish_doc()
         self.docnum += 1
-        return frequencies
 
     def finish(self) -> Any:
         """Write the postings and close the segment; returns Whoosh's segment object."""

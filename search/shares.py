@@ -97,8 +97,9 @@ def index(
             for article in articles:
                 focus_key = " ".join(analyzer.terms(article.focus))
                 doc = document(article, focus_key)
-                positions = {name: analyzer.positions(doc[name]) for name in POSTING_FIELDS}
-                result.postings.add(doc, builder.add(doc, positions))
+                analysed = {name: analyzer.analyse(doc[name]) for name in POSTING_FIELDS}
+                builder.add(doc, {name: found[1] for name, found in analysed.items()})
+                result.postings.add(doc, {name: found[0] for name, found in analysed.items()})
                 if focus_key:
                     names = result.foci.setdefault(focus_key, {})
                     names.update(dict.fromkeys((article.focus, *article.synonyms)))

@@ -12,20 +12,19 @@ is the start of the answer. Sentences far apart are joined with " … ".
 
 from __future__ import annotations
 
+import bisect
 import html
 import itertools
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from search.analysis import text_analyzer
+from search.analysis import term_spans
 from search.sentences import SentenceSplitter
 
 MIN_CHARS = 160
 MAX_CHARS = 300
 MAX_SENTENCES = 3
 SEPARATOR = " … "
-
-_ANALYZER = text_analyzer()
 
 
 @dataclass(frozen=True)
@@ -36,14 +35,16 @@ class _Sentence:
     terms: frozenset[str]
 
 
-def _analyse(text: str, start: int, end: int, terms: Collection[str]) -> _Sentence:
-    matches: list[tuple[int, int]] = []
-    found: set[str] = set()
-    for token in _ANALYZER(text[start:end], chars=True):
-        if token.text in terms:
-            matches.append((start + token.startchar, start + token.endchar))
-            found.add(token.text)
-    return _Sentence(start, end, tuple(matches), frozenset(found))
+def _sentences(spans: list[tuple[int, int]], found: list[tuple[str, int, int]]) -> list[_Sentence]:
+    """The sentences at ``spans`` with the matched terms ``found`` (in text order) in each."""
+    sentences = []
+    starts = [start for _, start, _ in found]
+    for start, end in spans:
+        inside = found[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+        matches = tuple((s, e) for _, s, e in inside if e <= end)
+        terms = frozenset(term for term, _, e in inside if e <= end)
+        sentences.append(_Sentence(start, end, matches, terms))
+    return sentences
 
 
 def _length(sentences: list[_Sentence], shown: Collection[int]) -> int:
@@ -136,6 +137,17 @@ def _piece(text: str, sentence: _Sentence, max_chars: int) -> str:
     return before + _render(text, start, end, sentence.matches) + after
 
 
+def _runs(shown: list[int], pieces: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """(first, last) of each run of neighbouring pieces in ``shown`` on one line."""
+    runs: list[tuple[int, int]] = []
+    for i in shown:
+        if runs and runs[-1][1] == i - 1 and "\n" not in text[pieces[i - 1][1] : pieces[i][0]]:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
 def make_snippet(
     text: str,
     terms: Collection[str],
@@ -146,14 +158,29 @@ def make_snippet(
 ) -> str:
     """HTML snippet of ``text`` for the analysed question ``terms`` and ``expansions`` (terms
     of synonyms of the question's words, analysed the same way): escaped, matches marked."""
-    spans = splitter.spans(text) or [(0, len(text))]
-    sentences = [_analyse(text, start, end, {*terms, *expansions}) for start, end in spans]
-    shown = _fill(sentences, _choose(sentences, frozenset(terms), max_chars), min_chars, max_chars)
-    parts = [_piece(text, sentences[shown[0]], max_chars)]
-    for previous, i in itertools.pairwise(shown):
+    wanted = {*terms, *expansions}
+    found = [match for match in term_spans(text) if match[0] in wanted]
+    # Sentences are chosen among cheap pieces (cut wherever a sentence may end); Punkt, the
+    # slow part, then reads only around the chosen ones to give their true extent.
+    pieces = splitter.pieces(text) or [(0, len(text))]
+    candidates = _sentences(pieces, found)
+    shown = _fill(
+        candidates, _choose(candidates, frozenset(terms), max_chars), min_chars, max_chars
+    )
+    spans: list[tuple[int, int]] = []
+    for first, last in _runs(shown, pieces, text):
+        for span in splitter.sentences_over(text, pieces, first, last):
+            if not spans or span[0] >= spans[-1][1]:  # an abbreviation may join two runs
+                spans.append(span)
+    # A piece's sentence can be longer than the piece: choose again among the true sentences.
+    resolved = _sentences(spans, found)
+    kept = _choose(resolved, frozenset(terms), max_chars) or [0]
+    sentences = [resolved[i] for i in _fill(resolved, kept, min_chars, max_chars)]
+    parts = [_piece(text, sentences[0], max_chars)]
+    for previous, sentence in itertools.pairwise(sentences):
         # Neighbouring sentences read on; a gap between two is marked.
-        gap = text[sentences[previous].end : sentences[i].start]
-        parts += [SEPARATOR if gap.strip() else " ", _piece(text, sentences[i], max_chars)]
+        gap = text[previous.end : sentence.start]
+        parts += [SEPARATOR if gap.strip() else " ", _piece(text, sentence, max_chars)]
     return "".join(parts)
 
 

@@ -12,9 +12,10 @@ bigram index first narrows them to the few dozen that share enough two-letter pi
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping
-from itertools import chain
+
+import numpy as np
 
 from search.analysis import fold, stopwords
 
@@ -23,6 +24,9 @@ MIN_LENGTH = 3
 # A word seen once in a corpus is about as likely a typo there as a word: it is recognised as
 # known, but never offered as a correction.
 MIN_COUNT = 2
+
+# Corrections remembered per build (the same unknown words recur: names, common typos).
+CACHE_SIZE = 20_000
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
 
@@ -83,12 +87,16 @@ class Speller:
             for word, count in self._counts.items()
             if count >= MIN_COUNT and len(word) >= MIN_LENGTH and word.isalpha()
         ]
-        self._letters = [_letters(word) for word in self._candidates]
+        # As arrays, so narrowing ~30,000 words to the few worth measuring is a few vectorised
+        # steps rather than a Python loop over every word sharing a bigram.
+        self._letters = np.array([_letters(w) for w in self._candidates], dtype=np.uint64)
+        self._lengths = np.array([len(w) for w in self._candidates], dtype=np.int32)
         postings: defaultdict[str, list[int]] = defaultdict(list)
         for number, word in enumerate(self._candidates):
             for gram in bigrams(word):
                 postings[gram].append(number)
-        self._postings = dict(postings)
+        self._postings = {gram: np.array(ns, dtype=np.int32) for gram, ns in postings.items()}
+        self._corrections: dict[str, str | None] = {}
 
     def known(self, word: str) -> bool:
         return fold(word) in self._counts
@@ -99,21 +107,32 @@ class Speller:
         Fewer edits win, then the more frequent word: any word one edit away is preferred to
         any word two edits away, so the second, slower round is rarely needed.
         """
+        if word in self._corrections:
+            return self._corrections[word]
+        if len(self._corrections) >= CACHE_SIZE:
+            self._corrections.clear()
+        found = self._corrections[word] = self._nearest(word)
+        return found
+
+    def _nearest(self, word: str) -> str | None:
         grams = bigrams(word)
-        shared = Counter(chain.from_iterable(self._postings.get(gram, ()) for gram in grams))
-        letters = _letters(word)
+        lists = [self._postings[gram] for gram in grams if gram in self._postings]
+        if not lists:
+            return None
+        shared = np.bincount(np.concatenate(lists), minlength=len(self._candidates))
+        letters = np.uint64(_letters(word))
         for limit in range(1, max_edits(word) + 1):
             # Cheap bounds first. An edit spoils at most two of a word's bigrams (a swap three),
-            # and adds or removes at most two distinct letters.
-            needed = len(grams) - 2 * limit - 1
-            close = [
-                self._candidates[number]
-                for number, count in shared.items()
-                if count >= needed and (self._letters[number] ^ letters).bit_count() <= 2 * limit
-            ]
+            # adds or removes at most two distinct letters, and changes the length by one.
+            needed = max(1, len(grams) - 2 * limit - 1)
+            close = np.flatnonzero(
+                (shared >= needed)
+                & (np.abs(self._lengths - len(word)) <= limit)
+                & (np.bitwise_count(self._letters ^ letters) <= 2 * limit)
+            )
             scored = [
                 (-self._counts[candidate], candidate)
-                for candidate in close
+                for candidate in (self._candidates[number] for number in close)
                 if distance(word, candidate, limit) <= limit
             ]
             if scored:

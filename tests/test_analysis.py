@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from whoosh.formats import Positions
@@ -7,6 +8,7 @@ from search.analysis import (
     encode_positions,
     normalise_key,
     stopwords,
+    term_spans,
     terms,
     text_analyzer,
 )
@@ -38,6 +40,31 @@ def test_accents_and_case_fold() -> None:
 
 def test_names_share_a_key_despite_possessives_and_case() -> None:
     assert normalise_key("Alzheimer's Disease") == normalise_key("alzheimers disease")
+
+
+# The fast path (search.analysis.terms/term_spans) must give exactly what the index's Whoosh
+# analyzer gives, or queries would miss what the index holds.
+SAMPLES = [
+    "Sjögren's syndrome (SS) affects ~4 million Americans, e.g. women aged 40-60.",
+    "Non-small-cell lung cancer: stage IIIA vs. IIIB; 5.5 mg/dL; U.S. data; naïve T-cells.",
+    "Type 2 diabetes — HbA1c ≥6.5 %; café-au-lait spots; Ménière's disease; x.y.z end.",
+]
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_fast_terms_are_the_analyzers_terms(text: str) -> None:
+    analyzer = text_analyzer()
+    assert terms(text) == [token.text for token in analyzer(text)]
+    spans = term_spans(text)
+    assert [term for term, _, _ in spans] == terms(text)
+    expected = [(t.startchar, t.endchar) for t in analyzer(text, chars=True)]
+    assert [(start, end) for _, start, end in spans] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80))
+def test_fast_terms_match_the_analyzer_on_any_text(text: str) -> None:
+    assert terms(text) == [token.text for token in text_analyzer()(text)]
 
 
 # -- the fast analyzer of the build gives exactly text_analyzer()'s terms and positions ------
@@ -133,9 +160,9 @@ def _whoosh_positions(text: str) -> dict[str, list[int]]:
 def test_fast_analyzer_matches_text_analyzer(text: str) -> None:
     fast = FastAnalyzer()
     for _ in range(2):  # the second time from its memory of tokens
-        positions = fast.positions(text)
+        sequence, positions = fast.analyse(text)
         assert positions == _whoosh_positions(text)
-        assert fast.terms(text) == terms(text)
+        assert sequence == fast.terms(text) == terms(text)
         for places in positions.values():
             assert encode_positions(places) == _FORMAT.encode(places)
 
@@ -148,4 +175,4 @@ def test_fast_analyzer_matches_on_real_text() -> None:
         for item in read_file(file, root, kind):
             if isinstance(item, Article):
                 for text in (item.title, item.body, item.focus):
-                    assert fast.positions(text) == _whoosh_positions(text)
+                    assert fast.analyse(text)[1] == _whoosh_positions(text)

@@ -199,3 +199,24 @@ def test_markdown_line_markers_are_not_shown() -> None:
         "Call for help.",
     ]
     assert "##" not in snippet(text, "reliever inhaler") and "- " not in snippet(text, "inhaler")
+
+
+TRICKY = [
+    "Dr. Lee saw the rash, e.g. on the arm, i.e. the left one. Approx. 5 mg was used. Next.",
+    'He said "stop." Then he left! Did it help? (It did.) Yes [1]. See ref.[2] More.',
+    "Treatment helps (type II).[4126] Prevention matters. U.S. data show 3.5 cases per 1,000.",
+    "## Heading here\n- A list item. Another sentence.\n2. Numbered one... and more. End",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_sentences_from_pieces_are_punkts_sentences(text: str) -> None:
+    """Snippets ask Punkt only about the breaks between cheap pieces (and remember its
+    answers): the sentences must be those Punkt finds reading the whole text."""
+    pieces = SPLITTER.pieces(text)
+    found: list[tuple[int, int]] = []
+    for i in range(len(pieces)):
+        for span in SPLITTER.sentences_over(text, pieces, i, i):
+            if span not in found:
+                found.append(span)
+    assert found == SPLITTER.spans(text)
