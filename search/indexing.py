@@ -32,6 +32,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from search import sentences
 from search.corpus import Article, Problem, discover
+from search.postings import PostingsWriter
 from search.schema import SCHEMA_VERSION, build_schema
 from search.segments import INDEX_NAME, write_toc
 from search.shares import (
@@ -45,6 +46,7 @@ from search.shares import (
     start_share,
     workers,
 )
+from search.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +78,7 @@ class BuildReport:
     seconds: float = 0.0
     size_bytes: int = 0
     # Where the time went: seconds from the start of writing to the end of each phase
-    # ("read", "index", "merge"), and CPU seconds per task, summed over processes.
+    # ("read", "index", "finish"), and CPU seconds per task, summed over processes.
     phases: dict[str, float] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
 
@@ -278,6 +280,7 @@ def _write_all(
         report.phases["read"] = time.perf_counter() - started
         params, report.cpu["punkt"] = _train(sentences.sample(_bodies(groups)))
         results = [index([(True, articles) for articles in groups], directory, tick)]
+        _save_analysed(results, directory)
     else:
         try:
             results, params = _write_parallel(
@@ -288,8 +291,8 @@ def _write_all(
     report.phases["index"] = time.perf_counter() - started
     for _ in steps:  # the progress display ends complete
         pass
-    _merge(results, directory, schema, params)
-    report.phases["merge"] = time.perf_counter() - started
+    _finish(results, directory, schema, params)
+    report.phases["finish"] = time.perf_counter() - started
     for result in results:
         for task, seconds in result.cpu.items():
             report.cpu[task] = report.cpu.get(task, 0.0) + seconds
@@ -319,7 +322,7 @@ def _write_parallel(
         for worker, part in zip(running, _split(groups, len(running)), strict=True):
             worker.connection.send(("index", part))
         trainer = start_call(start, functools.partial(_train, sentences.sample(_bodies(groups))))
-        results = _collect(running, tick)
+        results = _collect(running, tick, functools.partial(_save_analysed, directory=directory))
         params, report.cpu["punkt"] = trainer.receive()[1]
     return results, params
 
@@ -389,8 +392,14 @@ def _split(groups: list[list[Article]], parts: int) -> list[list[tuple[bool, lis
     return runs
 
 
-def _collect(running: list[Worker], tick: Callable[[int], None]) -> list[ShareResult]:
-    """Wait for the share workers' results, passing their progress on as it comes."""
+def _collect(
+    running: list[Worker],
+    tick: Callable[[int], None],
+    analysed: Callable[[list[ShareResult]], None],
+) -> list[ShareResult]:
+    """Wait for the share workers' results, passing their progress on as it comes; once all
+    have analysed their articles, ``analysed`` saves what they found while they write their
+    segments."""
     results: dict[int, ShareResult] = {}
     by_connection = {id(worker.connection): number for number, worker in enumerate(running)}
     waiting = [worker.connection for worker in running]
@@ -400,16 +409,21 @@ def _collect(running: list[Worker], tick: Callable[[int], None]) -> list[ShareRe
             kind, value = running[number].receive()
             if kind == "tick":
                 tick(value)
-            elif kind == "done":
+            elif kind == "analysed":
                 results[number] = value
+                if len(results) == len(running):
+                    analysed([results[n] for n in range(len(running))])
+            elif kind == "done":
+                segment, seconds = value
+                results[number].segment = segment
+                results[number].cpu["index"] += seconds
                 waiting.remove(ready)  # type: ignore[arg-type]
     return [results[number] for number in range(len(running))]
 
 
-def _merge(
-    results: list[ShareResult], directory: Path, schema: Any, params: dict[str, Any]
-) -> None:
-    """Join the shares' results (in corpus order) into the build's files."""
+def _save_analysed(results: list[ShareResult], directory: Path) -> None:
+    """Join what the shares found (in corpus order) and save it: the numpy postings, the
+    foci and the vocabulary."""
     first, *others = results
     for other in others:
         first.postings.extend(other.postings)
@@ -419,14 +433,25 @@ def _merge(
             first.vocabulary.titles.setdefault(title, focus)
         for key, names in other.foci.items():
             first.foci.setdefault(key, {}).update(names)
+    first.postings.save(directory)
+    save_foci({key: list(names) for key, names in first.foci.items()}, directory)
+    first.vocabulary.save(directory)
+    # Nothing is needed from them after this; the builder process stays small.
+    for result in results:
+        result.postings = PostingsWriter()
+        result.vocabulary = Vocabulary()
+        result.foci = {}
+
+
+def _finish(
+    results: list[ShareResult], directory: Path, schema: Any, params: dict[str, Any]
+) -> None:
+    """List the shares' segments (in corpus order) as the index, and save Punkt's parameters."""
     segments = [result.segment for result in results if result.segment is not None]
     write_toc(FileStorage(str(directory)), schema, segments)
     # Whoosh's per-document writers keep temporary files here; a commit removes the folder.
     shutil.rmtree(directory / f"{INDEX_NAME}.tmp", ignore_errors=True)
-    first.postings.save(directory)
     sentences.save(params, directory)
-    save_foci({key: list(names) for key, names in first.foci.items()}, directory)
-    first.vocabulary.save(directory)
 
 
 def _write_manifest(directory: Path, report: BuildReport) -> None:

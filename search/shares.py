@@ -84,10 +84,16 @@ def read(files: list[tuple[Path, Path, str]]) -> Listing:
 
 
 def index(
-    groups: list[tuple[bool, list[Article]]], directory: Path, tick: Callable[[int], None]
+    groups: list[tuple[bool, list[Article]]],
+    directory: Path,
+    tick: Callable[[int], None],
+    on_analysed: Callable[[ShareResult], None] | None = None,
 ) -> ShareResult:
     """Index the articles of ``groups`` (a file's articles, or the first part of them) into a
-    new segment in ``directory``; ``tick(1)`` after each group that ends a file."""
+    new segment in ``directory``; ``tick(1)`` after each group that ends a file. Once every
+    article is analysed, and before the segment's postings are written, ``on_analysed`` gets the
+    result so far (all but the segment): a worker sends it on, so the builder can save the
+    numpy postings and the vocabulary while the workers write their segments."""
     started = time.process_time()
     result = ShareResult()
     analyzer = FastAnalyzer()
@@ -107,6 +113,10 @@ def index(
                 result.indexed += 1
             if ends_file:
                 tick(1)
+        if on_analysed:
+            result.cpu["index"] = time.process_time() - started
+            on_analysed(result)
+            started = time.process_time()
     except BaseException:
         builder.cancel()
         raise
@@ -114,7 +124,7 @@ def index(
         result.segment = builder.finish()
     else:
         builder.cancel()
-    result.cpu["index"] = time.process_time() - started
+    result.cpu["index"] = result.cpu.get("index", 0.0) + time.process_time() - started
     return result
 
 
@@ -169,10 +179,19 @@ def _share_worker(
                 connection.send(("tick", pending))
                 pending, last = 0, time.monotonic()
 
-        result = index(groups, directory, tick)
-        result.cpu["read"] = reading
-        connection.send(("tick", pending))
-        connection.send(("done", result))
+        sent: dict[str, float] = {}
+
+        def analysed(result: ShareResult) -> None:
+            nonlocal pending
+            connection.send(("tick", pending))
+            pending = 0
+            result.cpu["read"] = reading
+            sent.update(result.cpu)
+            connection.send(("analysed", result))
+
+        result = index(groups, directory, tick, analysed)
+        # the segment, and the CPU seconds its writing took
+        connection.send(("done", (result.segment, result.cpu["index"] - sent["index"])))
     except BaseException:
         with contextlib.suppress(OSError):
             connection.send(("error", traceback.format_exc()))
