@@ -26,6 +26,7 @@ def _import_nltk_without_scipy() -> None:
 _import_nltk_without_scipy()
 
 from nltk.stem.snowball import SnowballStemmer  # noqa: E402
+from nltk.tokenize import punkt  # noqa: E402
 from nltk.tokenize.punkt import (  # noqa: E402
     PunktParameters,
     PunktSentenceTokenizer,
@@ -39,4 +40,5 @@ __all__ = [
     "PunktToken",
     "PunktTrainer",
     "SnowballStemmer",
+    "punkt",
 ]

@@ -19,6 +19,7 @@ from search._nltk import (
     PunktSentenceTokenizer,
     PunktToken,
     PunktTrainer,
+    punkt,
 )
 from search.analysis import _read_wordlist
 
@@ -38,56 +39,79 @@ def sample(texts: Sequence[str], budget: int = TRAINING_BUDGET) -> list[str]:
     return list(texts[::stride])
 
 
+class _Remembered:
+    """A pure function of a string, answered once per distinct string (for one training)."""
+
+    def __init__(self, function: Any) -> None:
+        self._function = function
+        self._answers: dict[str, Any] = {}
+
+    def __call__(self, text: str) -> Any:
+        try:
+            return self._answers[text]
+        except KeyError:
+            found = self._answers[text] = self._function(text)
+            return found
+
+    # so it can stand in for the compiled pattern NLTK calls ``.search`` on
+    search = __call__
+
+
 class _RememberingToken(PunktToken):  # type: ignore[misc]
     """A Punkt token whose regular-expression properties are worked out once per distinct
     token text (or type) and remembered for the rest of the training.
 
     Each is a pure function of the token's text, so the answers are NLTK's own; only their
     cost goes: NLTK runs every match under a time limit through the ``regex`` module, and a
-    few thousand distinct tokens make up the quarter of a million that training sees, so
-    training takes about half the time.
+    few thousand distinct tokens make up the quarter of a million that training sees.
     """
 
     __slots__ = ()
-    _memory: ClassVar[dict[tuple[str, str], Any]] = {}
+    _type: ClassVar[_Remembered]
+    _ellipsis: ClassVar[_Remembered]
+    _initial: ClassVar[_Remembered]
+    _alpha: ClassVar[_Remembered]
 
-    def _remember(self, name: str, key: str, work: Any) -> Any:
-        memory = self._memory
-        try:
-            return memory[name, key]
-        except KeyError:
-            found = memory[name, key] = work()
-            return found
+    @classmethod
+    def forget(cls) -> None:
+        """Start a training with nothing remembered."""
+        cls._type = _Remembered(lambda tok: PunktToken._get_type(PunktToken, tok))
+        cls._ellipsis = _Remembered(PunktToken._RE_ELLIPSIS.match)
+        cls._initial = _Remembered(PunktToken._RE_INITIAL.match)
+        cls._alpha = _Remembered(PunktToken._RE_ALPHA.match)
 
     def _get_type(self, tok: str) -> Any:
-        return self._remember("type", tok, lambda: PunktToken._get_type(self, tok))
+        return self._type(tok)
 
     @property
     def is_ellipsis(self) -> Any:
-        return self._remember("ellipsis", self.tok, lambda: PunktToken.is_ellipsis.fget(self))
+        return self._ellipsis(self.tok)
 
     @property
     def is_initial(self) -> Any:
-        return self._remember("initial", self.tok, lambda: PunktToken.is_initial.fget(self))
+        return self._initial(self.tok)
 
     @property
     def is_alpha(self) -> Any:
-        return self._remember("alpha", self.tok, lambda: PunktToken.is_alpha.fget(self))
-
-    @property
-    def is_non_punct(self) -> Any:
-        return self._remember("non-punct", self.type, lambda: PunktToken.is_non_punct.fget(self))
+        return self._alpha(self.tok)
 
 
 def train(texts: Iterable[str]) -> dict[str, Any]:
     """Punkt parameters learned from ``texts``, as a JSON-ready mapping."""
-    trainer = PunktTrainer(token_cls=_RememberingToken)
+    _RememberingToken.forget()
+    # NLTK also asks a module-level pattern whether each type has a letter, in the token's
+    # ``is_non_punct`` and once per type and text in training: remembered too, for the
+    # training only (any other Punkt user meanwhile gets the same answers).
+    non_punct = punkt._re_non_punct
+    punkt._re_non_punct = _Remembered(non_punct.search)
     try:
+        trainer = PunktTrainer(token_cls=_RememberingToken)
         for text in texts:
             trainer.train(text, finalize=False)
         trainer.finalize_training()
     finally:
-        _RememberingToken._memory.clear()
+        punkt._re_non_punct = non_punct
+        _RememberingToken.forget()
     params = trainer.get_params()
     return {
         "abbrev_types": sorted(params.abbrev_types),
