@@ -31,15 +31,20 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from search import sentences
-from search.corpus import Article, Problem, discover
+from search.corpus import Problem, discover
 from search.postings import PostingsWriter
 from search.schema import SCHEMA_VERSION, build_schema
 from search.segments import INDEX_NAME, write_toc
 from search.shares import (
     Listing,
+    Relay,
     ShareResult,
+    Step,
     Worker,
     WorkerError,
+    article,
+    articles,
+    brief,
     index,
     read,
     start_call,
@@ -275,11 +280,15 @@ def _write_all(
             next(steps, None)
 
     if count == 1:
-        groups = _check(read(files), report, strict)
+        items = read(files)
+        (kept,) = _check([brief(items)], report, strict)
         report.cpu["read"] = time.process_time() - cpu_started
         report.phases["read"] = time.perf_counter() - started
-        params, report.cpu["punkt"] = _train(sentences.sample(_bodies(groups)))
-        results = [index([(True, articles) for articles in groups], directory, tick)]
+        (sample,) = _sample([kept])
+        bodies = [article(items, *where).body for where in sample]
+        params, report.cpu["punkt"] = _train(bodies)
+        (plan,) = _split([kept], 1)
+        results = [index(articles(items, plan), directory, tick)]
         _save_analysed(results, directory)
     else:
         try:
@@ -311,19 +320,39 @@ def _write_parallel(
     tick: Callable[[int], None],
     started: float,
 ) -> tuple[list[ShareResult], dict[str, Any]]:
-    """One worker per share reads it and sends what it found; once duplicates and problems
-    are settled here, each indexes its part of the articles (about equal work, in corpus
-    order) while another worker trains Punkt on the sample of bodies."""
+    """One worker per share reads it and sends a brief of what it found (ids and lengths).
+    Once duplicates and problems are settled here, each worker gets a plan: its part of the
+    articles (contiguous, about equal work, mostly ones it read; the others pass through
+    here), and the bodies to send for Punkt's sample, which another worker trains on while
+    the articles are indexed."""
     with workers() as start:
         running = [start_share(start, share, directory) for share in shares]
-        listing = [entry for worker in running for entry in worker.receive()[1]]
+        listings = [worker.receive()[1] for worker in running]
         report.phases["read"] = time.perf_counter() - started
-        groups = _check(listing, report, strict)
-        for worker, part in zip(running, _split(groups, len(running)), strict=True):
-            worker.connection.send(("index", part))
-        trainer = start_call(start, functools.partial(_train, sentences.sample(_bodies(groups))))
-        results = _collect(running, tick, functools.partial(_save_analysed, directory=directory))
-        params, report.cpu["punkt"] = trainer.receive()[1]
+        kept = _check(listings, report, strict)
+        plans = _split(kept, len(running))
+        samples = _sample(kept)
+        for number, (worker, steps) in enumerate(zip(running, plans, strict=True)):
+            wanted: dict[int, list[tuple[int, list[int]]]] = {}
+            for target, theirs in enumerate(plans):
+                for _, source, file, numbers in theirs:
+                    if source == number and target != number:
+                        wanted.setdefault(target, []).append((file, numbers))
+            worker.connection.send(("index", (number, steps, wanted, samples[number])))
+        bodies: dict[int, list[str]] = {}
+        trainer: list[Worker] = []
+
+        def sampled(number: int, found: list[str]) -> None:
+            bodies[number] = found
+            if len(bodies) == len(running):
+                sample = [body for n in range(len(running)) for body in bodies[n]]
+                train = functools.partial(_train, sample)
+                trainer.append(start_call(start, train))
+
+        results = _collect(
+            running, tick, sampled, functools.partial(_save_analysed, directory=directory)
+        )
+        params, report.cpu["punkt"] = trainer[0].receive()[1]
     return results, params
 
 
@@ -334,90 +363,120 @@ def _train(sample: list[str]) -> tuple[dict[str, Any], float]:
     return params, time.process_time() - started
 
 
-def _bodies(groups: list[list[Article]]) -> list[str]:
-    return [article.body for articles in groups for article in articles]
+# What _check keeps, per share, per file: (article number in the file, body length, cost).
+Kept = list[list[list[tuple[int, int, int]]]]
 
 
-def _check(listing: Listing, report: BuildReport, strict: bool) -> list[list[Article]]:
+def _check(listings: list[Listing], report: BuildReport, strict: bool) -> Kept:
     """Go through what was read, in corpus order: count skips, report problems (``strict``:
-    raise at the first) and duplicate ids (the first is kept). Returns each file's articles
-    to index."""
+    raise at the first) and duplicate ids (the first is kept). Returns, per share and file,
+    the articles to index."""
     seen: dict[str, str] = {}
-    groups: list[list[Article]] = []
-    for file, items in listing:
-        kept: list[Article] = []
-        for item in items:
-            if isinstance(item, Article) and item.id in seen:
-                first = seen[item.id]
-                item = Problem(file, None, f"duplicate id {item.id!r} (first in {first})")
-            if isinstance(item, Problem):
-                if not item.malformed:
-                    report.skipped[item.reason] += 1
-                elif strict:
-                    raise BuildError(f"{item} (--strict stops at the first problem)")
-                else:
-                    report.problems.append(item)
-                continue
-            seen[item.id] = file
-            kept.append(item)
-        report.indexed += len(kept)
-        groups.append(kept)
+    kept: Kept = []
+    for listing in listings:
+        share: list[list[tuple[int, int, int]]] = []
+        for file, items in listing:
+            chosen: list[tuple[int, int, int]] = []
+            for number, item in enumerate(items):
+                if isinstance(item, tuple) and item[0] in seen:
+                    first = seen[item[0]]
+                    item = Problem(file, None, f"duplicate id {item[0]!r} (first in {first})")
+                if isinstance(item, Problem):
+                    if not item.malformed:
+                        report.skipped[item.reason] += 1
+                    elif strict:
+                        raise BuildError(f"{item} (--strict stops at the first problem)")
+                    else:
+                        report.problems.append(item)
+                    continue
+                seen[item[0]] = file
+                chosen.append((number, item[1], item[1] + item[2] + ARTICLE_COST))
+            report.indexed += len(chosen)
+            share.append(chosen)
+        kept.append(share)
     if report.indexed == 0:
         first = f": {report.problems[0]}" if report.problems else ""
         raise BuildError(f"nothing could be indexed{first}")
-    return groups
+    return kept
 
 
-def _split(groups: list[list[Article]], parts: int) -> list[list[tuple[bool, list[Article]]]]:
-    """The articles of ``groups`` (one per file) cut into ``parts`` contiguous runs of about
-    equal indexing work. Each run is a list of (whether it ends its file, articles): a file
-    cut in two ends in the second run, and only there counts as done."""
-    costs = [
-        [len(a.title) + len(a.body) + len(a.focus) + ARTICLE_COST for a in articles]
-        for articles in groups
-    ]
-    total = sum(map(sum, costs)) or 1
-    runs: list[list[tuple[bool, list[Article]]]] = [[] for _ in range(parts)]
+def _sample(kept: Kept) -> list[list[tuple[int, int]]]:
+    """Per share, the (file, article number) of the bodies in Punkt's training sample:
+    ``sentences.sample`` of all the bodies to index, in corpus order."""
+    total = sum(length for share in kept for file in share for _, length, _ in file)
+    stride = sentences.stride(total)
+    chosen: list[list[tuple[int, int]]] = []
+    position = 0
+    for share in kept:
+        mine = []
+        for file_number, file in enumerate(share):
+            for number, _, _ in file:
+                if position % stride == 0:
+                    mine.append((file_number, number))
+                position += 1
+        chosen.append(mine)
+    return chosen
+
+
+def _split(kept: Kept, parts: int) -> list[list[Step]]:
+    """The articles to index cut into ``parts`` contiguous runs of about equal work, as the
+    workers' plans. A file cut in two ends in the second run, and only there counts as done."""
+    total = sum(cost for share in kept for file in share for _, _, cost in file) or 1
+    runs: list[list[Step]] = [[] for _ in range(parts)]
     done = 0
-    for articles, article_costs in zip(groups, costs, strict=True):
-        start = 0
-        current = min(parts - 1, done * parts // total)
-        for number, cost in enumerate(article_costs):
-            at = min(parts - 1, (done + cost // 2) * parts // total)
-            if at != current:
-                runs[current].append((False, articles[start:number]))
-                start, current = number, at
-            done += cost
-        runs[current].append((True, articles[start:]))
+    for source, share in enumerate(kept):
+        for file_number, file in enumerate(share):
+            numbers: list[int] = []
+            current = min(parts - 1, done * parts // total)
+            for number, _, cost in file:
+                at = min(parts - 1, (done + cost // 2) * parts // total)
+                if at != current:
+                    runs[current].append((False, source, file_number, numbers))
+                    numbers, current = [], at
+                numbers.append(number)
+                done += cost
+            runs[current].append((True, source, file_number, numbers))
     return runs
 
 
 def _collect(
     running: list[Worker],
     tick: Callable[[int], None],
+    sampled: Callable[[int, list[str]], None],
     analysed: Callable[[list[ShareResult]], None],
 ) -> list[ShareResult]:
-    """Wait for the share workers' results, passing their progress on as it comes; once all
-    have analysed their articles, ``analysed`` saves what they found while they write their
-    segments."""
+    """Run the index phase from here: pass progress on, articles between workers and the
+    sample to ``sampled``; once all have analysed their articles, ``analysed`` saves what
+    they found while they write their segments. Returns the results in corpus order."""
     results: dict[int, ShareResult] = {}
     by_connection = {id(worker.connection): number for number, worker in enumerate(running)}
     waiting = [worker.connection for worker in running]
-    while waiting:
-        for ready in wait(waiting):
-            number = by_connection[id(ready)]
-            kind, value = running[number].receive()
-            if kind == "tick":
-                tick(value)
-            elif kind == "analysed":
-                results[number] = value
-                if len(results) == len(running):
-                    analysed([results[n] for n in range(len(running))])
-            elif kind == "done":
-                segment, seconds = value
-                results[number].segment = segment
-                results[number].cpu["index"] += seconds
-                waiting.remove(ready)  # type: ignore[arg-type]
+    relay = Relay()
+    try:
+        while waiting:
+            for ready in wait(waiting):
+                number = by_connection[id(ready)]
+                kind, value = running[number].receive()
+                if kind == "tick":
+                    tick(value)
+                elif kind == "sample":
+                    sampled(number, value)
+                elif kind == "export":
+                    target, lists = value
+                    relay.send(running[target], ("given", (number, lists)))
+                elif kind == "analysed":
+                    results[number] = value
+                    if len(results) == len(running):
+                        analysed([results[n] for n in range(len(running))])
+                elif kind == "done":
+                    segment, seconds = value
+                    results[number].segment = segment
+                    results[number].cpu["index"] += seconds
+                    waiting.remove(ready)  # type: ignore[arg-type]
+    except BaseException:
+        relay.close(wait=False)  # its threads end when the workers are stopped
+        raise
+    relay.close()
     return [results[number] for number in range(len(running))]
 
 

@@ -32,11 +32,14 @@ FILENAME = "sentences.json"
 _LINE_MARKER = re.compile(r"\s*(#{1,6}\s+|[-*+•]\s+|\d{1,3}[.)]\s+)")
 
 
+def stride(total: int, budget: int = TRAINING_BUDGET) -> int:
+    """Every how many texts ``sample`` takes one, for texts of ``total`` characters."""
+    return max(1, -(-total // budget))
+
+
 def sample(texts: Sequence[str], budget: int = TRAINING_BUDGET) -> list[str]:
     """An even sample of ``texts`` of about ``budget`` characters, in corpus order."""
-    total = sum(map(len, texts))
-    stride = max(1, -(-total // budget))
-    return list(texts[::stride])
+    return list(texts[:: stride(sum(map(len, texts)), budget)])
 
 
 class _Remembered:

@@ -21,16 +21,17 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import queue
 import signal
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from whoosh.filedb.filestore import FileStorage
 
@@ -41,8 +42,15 @@ from search.schema import build_schema
 from search.segments import SegmentBuilder
 from search.vocabulary import Vocabulary
 
-# What ``read`` reports: (file, [each article or problem in it, in order]) per file.
-Listing = list[tuple[str, list[Article | Problem]]]
+# What a share's files hold: (file, [each article or problem in it, in order]) per file.
+Items = list[tuple[str, list[Article | Problem]]]
+# What a worker tells the builder about them: each article as (id, length of its body,
+# length of its other texts); problems as they are. Articles stay with the worker.
+Brief = tuple[str, int, int]
+Listing = list[tuple[str, list[Brief | Problem]]]
+# A step of a worker's plan: (whether it ends its file, the share that read the file, the
+# file's number in that share, the numbers of the articles in the file to index).
+Step = tuple[bool, int, int, list[int]]
 # Seconds between progress reports from a worker (a message per file would cost more).
 TICK_SECONDS = 0.05
 
@@ -78,13 +86,37 @@ class ShareResult:
     cpu: dict[str, float] = field(default_factory=dict)
 
 
-def read(files: list[tuple[Path, Path, str]]) -> Listing:
+def read(files: list[tuple[Path, Path, str]]) -> Items:
     """What each file holds, in order: articles and problems."""
     return [(str(file), list(read_file(file, root, kind))) for file, root, kind in files]
 
 
+def brief(items: Items) -> Listing:
+    return [
+        (
+            file,
+            [
+                (i.id, len(i.body), len(i.title) + len(i.focus)) if isinstance(i, Article) else i
+                for i in found
+            ],
+        )
+        for file, found in items
+    ]
+
+
+def article(items: Items, file: int, number: int) -> Article:
+    """Article ``number`` of file ``file`` of ``items`` (the builder asks only for articles)."""
+    return cast(Article, items[file][1][number])
+
+
+def articles(items: Items, steps: list[Step]) -> Iterator[tuple[bool, list[Article]]]:
+    """The articles of ``steps``, all read by this process (into ``items``)."""
+    for ends_file, _, file, numbers in steps:
+        yield ends_file, [article(items, file, number) for number in numbers]
+
+
 def index(
-    groups: list[tuple[bool, list[Article]]],
+    groups: Iterable[tuple[bool, list[Article]]],
     directory: Path,
     tick: Callable[[int], None],
     on_analysed: Callable[[ShareResult], None] | None = None,
@@ -159,16 +191,24 @@ def _keep_freed_memory() -> None:
 def _share_worker(
     connection: Connection, parent: int, files: list[tuple[Path, Path, str]], directory: Path
 ) -> None:
+    """Read ``files``; send the builder a brief of them; receive a plan. Send the bodies it
+    samples for Punkt and the articles other workers are to index, then index the plan's
+    articles, those of other shares as the builder passes them on."""
     _die_with_parent(parent)
     _keep_freed_memory()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.disable()  # no cycles are made; collections would only rescan the growing heap
     try:
-        connection.send(("read", read(files)))
+        items = read(files)
+        connection.send(("read", brief(items)))
         reading = time.process_time()
-        message, groups = connection.recv()
+        message, (share, steps, wanted, sample) = connection.recv()
         if message != "index":
             return
+        connection.send(("sample", [article(items, *where).body for where in sample]))
+        for target, parts in wanted.items():
+            chosen = [[article(items, file, n) for n in numbers] for file, numbers in parts]
+            connection.send(("export", (target, chosen)))
         pending = 0
         last = time.monotonic()
 
@@ -178,6 +218,18 @@ def _share_worker(
             if time.monotonic() - last >= TICK_SECONDS:
                 connection.send(("tick", pending))
                 pending, last = 0, time.monotonic()
+
+        given: dict[int, list[list[Article]]] = {}
+
+        def resolved() -> Iterator[tuple[bool, list[Article]]]:
+            for ends_file, source, file, numbers in steps:
+                if source == share:
+                    yield ends_file, [article(items, file, number) for number in numbers]
+                    continue
+                while not given.get(source):
+                    _, (sender, lists) = connection.recv()  # ("given", ...)
+                    given.setdefault(sender, []).extend(lists)
+                yield ends_file, given[source].pop(0)
 
         sent: dict[str, float] = {}
 
@@ -189,7 +241,7 @@ def _share_worker(
             sent.update(result.cpu)
             connection.send(("analysed", result))
 
-        result = index(groups, directory, tick, analysed)
+        result = index(resolved(), directory, tick, analysed)
         # the segment, and the CPU seconds its writing took
         connection.send(("done", (result.segment, result.cpu["index"] - sent["index"])))
     except BaseException:
@@ -228,6 +280,42 @@ class Worker:
         if message[0] == "error":
             raise WorkerError(f"build worker {self.process.pid} failed:\n{message[1]}")
         return message
+
+
+class Relay:
+    """Sends messages to workers, each from a thread of its own, so the builder never waits
+    on a busy worker: a worker reads the articles passed on to it only when it reaches them,
+    and meanwhile the builder must go on reading what every worker sends (or a worker sending
+    something large would wait on the builder, which would wait on it)."""
+
+    def __init__(self) -> None:
+        self._queues: dict[int, queue.SimpleQueue[Any]] = {}
+        self._threads: list[threading.Thread] = []
+
+    def send(self, worker: Worker, message: Any) -> None:
+        key = id(worker)
+        if key not in self._queues:
+            self._queues[key] = queue.SimpleQueue()
+            thread = threading.Thread(
+                target=self._pump, args=(self._queues[key], worker.connection), daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+        self._queues[key].put(message)
+
+    @staticmethod
+    def _pump(messages: queue.SimpleQueue[Any], connection: Connection) -> None:
+        while (message := messages.get()) is not None:
+            try:
+                connection.send(message)
+            except OSError:  # the worker died: the builder hears of it on its side
+                return
+
+    def close(self, wait: bool = True) -> None:
+        for messages in self._queues.values():
+            messages.put(None)
+        for thread in self._threads if wait else ():
+            thread.join()
 
 
 def _context() -> Any:

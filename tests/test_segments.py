@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.qparser import MultifieldParser
 
-from search import Engine, segments
+from search import Engine, segments, sentences
 from search.analysis import normalise_key
 from search.corpus import Article, discover, read_file, starter_path
 from search.indexing import build
@@ -133,6 +134,17 @@ def test_searches_answer_the_same(reference: Path, built: Path) -> None:
             theirs = [(hit["id"], round(hit.score, 6)) for hit in expected.search(query)]
             mine = [(hit["id"], round(hit.score, 6)) for hit in actual.search(query)]
             assert mine == theirs and theirs, q
+
+
+def test_punkt_learns_from_the_sample_of_all_indexed_bodies(built: Path) -> None:
+    bodies, seen = [], set()
+    for file, root, kind in discover(CORPUS):
+        for item in read_file(file, root, kind):
+            if isinstance(item, Article) and item.id not in seen:
+                seen.add(item.id)
+                bodies.append(item.body)
+    expected = json.dumps(sentences.train(sentences.sample(bodies)))
+    assert (built / sentences.FILENAME).read_text(encoding="utf-8") == expected
 
 
 def test_one_and_two_process_builds_serve_the_same(tmp_path: Path) -> None:
