@@ -134,10 +134,19 @@ def fold(text: str) -> str:
     return _APOSTROPHE.sub("", folded) if "'" in folded or "’" in folded else folded
 
 
+# ASCII text's non-word characters (all but letters, digits and "_") as spaces.
+_ASCII_NON_WORD = str.maketrans(
+    {chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")}
+)
+
+
 def words(text: str) -> list[str]:
     """The folded surface words of ``text`` (no stopping, no stemming), for matching names,
     phrases and spellings."""
-    return _WORD.findall(fold(text))
+    folded = fold(text)
+    if folded.isascii():  # the same words, in about half the time (a build counts them all)
+        return folded.translate(_ASCII_NON_WORD).split()
+    return _WORD.findall(folded)
 
 
 def normalise_key(text: str) -> str:

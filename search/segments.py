@@ -30,6 +30,7 @@ import numpy as np
 from whoosh.codec import default_codec
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.filetables import _lengths as TABLE_LENGTHS
 from whoosh.index import TOC, clean_files
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -191,10 +192,15 @@ class SegmentBuilder:
 
         writer.start_field(name, field)
         key_prefix = pack_ushort(writer._fieldid)
-        table = writer._tindex
         postfile = writer._postfile
         base = postfile.tell()
         out = bytearray()
+        # The term table's entries, as ``OrderedHashWriter.add`` writes them (keys ascending).
+        table = writer._tindex
+        table_base = table.dbfile.tell()
+        table_out = bytearray()
+        hashed, buckets, positions = table.hashfn, table.buckets, table.index
+        key = b""
         begin = 0
         for term, end in zip(terms, ends, strict=True):
             docs, counts = all_docs[begin:end], all_counts[begin:end]
@@ -260,11 +266,18 @@ class SegmentBuilder:
                 docs[0],
                 docs[-1],
             )
-            table.add(
-                key_prefix + term.encode("utf-8"),
-                info + pack_long(start) + pack_int(base + len(out) - start),
-            )
+            key = key_prefix + term.encode("utf-8")
+            value = info + pack_long(start) + pack_int(base + len(out) - start)
+            position = table_base + len(table_out)
+            positions.append(position)
+            table_out += TABLE_LENGTHS.pack(len(key), len(value))
+            table_out += key
+            table_out += value
+            hash_value = hashed(key)
+            buckets[hash_value & 255].append((hash_value, position))
         postfile.write(out)
+        table.dbfile.write(table_out)
+        table.lastkey = key
         writer.finish_field()
 
 

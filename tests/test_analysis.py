@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -6,11 +8,13 @@ from whoosh.formats import Positions
 from search.analysis import (
     FastAnalyzer,
     encode_positions,
+    fold,
     normalise_key,
     stopwords,
     term_spans,
     terms,
     text_analyzer,
+    words,
 )
 from tests.conftest import FIXTURES
 
@@ -176,3 +180,11 @@ def test_fast_analyzer_matches_on_real_text() -> None:
             if isinstance(item, Article):
                 for text in (item.title, item.body, item.focus):
                     assert fast.analyse(text)[1] == _whoosh_positions(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_words_are_the_folded_word_characters_runs(text: str) -> None:
+    assert words(text) == re.findall(r"\w+", fold(text))
+    ascii_text = text.encode("ascii", "replace").decode()
+    assert words(ascii_text) == re.findall(r"\w+", fold(ascii_text))
