@@ -68,7 +68,8 @@ def discover(paths: Iterable[Path], fmt: str | None = None) -> list[tuple[Path, 
     found: list[tuple[Path, Path, str]] = []
     for given in paths:
         if given.is_dir():
-            files = sorted(_visible_files(given))
+            # By parts, as paths sort (without a Python-level comparison per pair).
+            files = sorted(_visible_files(given), key=lambda path: path.parts)
             present = {p.suffix.lower() for p in files}
             kind = fmt or next(
                 (name for name, suffixes in SUFFIXES.items() if present.intersection(suffixes)),
