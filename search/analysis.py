@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import defaultdict
+from collections import Counter
 from importlib import resources
-from itertools import pairwise
+from itertools import count, pairwise
 from pickle import dumps
 
 from whoosh.analysis import (
@@ -206,10 +206,15 @@ class FastAnalyzer:
         ``Positions`` format sees them."""
         mapped = self._mapped(text)
         kept = [term for term in mapped if term]
-        found: defaultdict[str, list[int]] = defaultdict(list)
-        if kept:
-            for position, term in enumerate(kept, mapped.index(kept[0])):
-                found[term].append(position)
+        if not kept:
+            return kept, {}
+        start = mapped.index(kept[0])
+        counts = Counter(kept)
+        if len(counts) == len(kept):  # no term twice (titles, most foci)
+            return kept, {term: [p] for term, p in zip(kept, count(start), strict=False)}
+        found: dict[str, list[int]] = {term: [] for term in counts}
+        for position, term in enumerate(kept, start):
+            found[term].append(position)
         return kept, found
 
 
