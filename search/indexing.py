@@ -199,8 +199,8 @@ def build(
 
 
 # Below this much text a build is read and indexed in this process: two workers save at
-# most half of a build that takes well under a second, and starting them, sending the
-# articles read and the results back and merging them costs about a tenth of a second.
+# most half of a build that takes about a second here, and starting them, passing briefs,
+# plans and results between processes and merging them costs about a tenth of a second.
 PARALLEL_MIN_BYTES = 4_000_000
 # What indexing an article costs beyond its characters (stored fields, per-document
 # columns), in characters' worth: for splitting the indexing work evenly.
@@ -246,7 +246,7 @@ def _write(
     procs: int | None = None,
 ) -> BuildReport:
     """Read and index ``files`` into ``directory``: here, or in worker processes
-    (``search.shares``) that each read a share of the files, then index a share of the
+    (``search.shares``) that each read a share of the files, then index a part of the
     articles into a segment of their own while another trains Punkt."""
     # A build makes millions of objects and no reference cycles: the cyclic collector would
     # only rescan the growing heap, again and again (about a tenth of the build's time).

@@ -1,12 +1,13 @@
-"""A build's share of the corpus files, read and indexed in this process or in a worker.
+"""The work of a build's processes: read a share of the files, index a part of the articles.
 
-A big build splits its files into two contiguous runs of about equal size, and a worker
-process reads and indexes each into its own segment (``search.segments``), so both cores
-work; a small one does the same work in one share, in-process. Either way the work has two
-steps with the builder process in between: ``read`` (parse every file, report what was
-found) and ``index`` (analyse, write the segment, count the vocabulary), because whether an
-article is a duplicate depends on every file before it, in the other share too; the builder
-decides that between the two steps (``search.indexing``).
+A big build runs two worker processes (``search.indexing`` decides and plans). Each reads a
+contiguous share of the files (about equal size) and sends the builder a brief: ids, lengths
+and problems. Whether an article is a duplicate depends on every file before it, in the other
+share too, so the builder settles that, then sends each worker a plan: a contiguous part of
+the articles of about equal indexing work (mostly ones it read; the others it is passed), and
+which bodies to send for Punkt's training sample. Each worker analyses its articles, writes
+its own Whoosh segment (``search.segments``) and sends back its numpy postings, vocabulary and
+foci. A small build does the same in one process (``read``, ``articles``, ``index``).
 
 Worker processes are forked (they start in milliseconds, with everything imported), ignore
 Ctrl-C (the builder stops them) and die with the builder: Linux kills them when it exits,
