@@ -327,6 +327,7 @@ def _write_parallel(
     the articles are indexed."""
     with workers() as start:
         running = [start_share(start, share, directory) for share in shares]
+        trainer = start_call(start, _train)
         listings = [worker.receive()[1] for worker in running]
         report.phases["read"] = time.perf_counter() - started
         kept = _check(listings, report, strict)
@@ -340,19 +341,17 @@ def _write_parallel(
                         wanted.setdefault(target, []).append((file, numbers))
             worker.connection.send(("index", (number, steps, wanted, samples[number])))
         bodies: dict[int, list[str]] = {}
-        trainer: list[Worker] = []
 
         def sampled(number: int, found: list[str]) -> None:
             bodies[number] = found
             if len(bodies) == len(running):
                 sample = [body for n in range(len(running)) for body in bodies[n]]
-                train = functools.partial(_train, sample)
-                trainer.append(start_call(start, train))
+                trainer.connection.send(("call", sample))
 
         results = _collect(
             running, tick, sampled, functools.partial(_save_analysed, directory=directory)
         )
-        params, report.cpu["punkt"] = trainer[0].receive()[1]
+        params, report.cpu["punkt"] = trainer.receive()[1]
     return results, params
 
 

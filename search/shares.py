@@ -164,7 +164,12 @@ def index(
 # -- worker processes ---------------------------------------------------------------------
 
 
-def _die_with_parent(parent: int) -> None:
+def _die_with_parent(parent: int | None) -> None:
+    """Be killed when the builder (``parent``, the process that forked this one) exits. A
+    worker started by a fork server (``parent`` None) has that server for a parent: it
+    notices the builder is gone when its pipe closes."""
+    if parent is None:
+        return
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         pr_set_pdeathsig = 1
@@ -190,7 +195,10 @@ def _keep_freed_memory() -> None:
 
 
 def _share_worker(
-    connection: Connection, parent: int, files: list[tuple[Path, Path, str]], directory: Path
+    connection: Connection,
+    parent: int | None,
+    files: list[tuple[Path, Path, str]],
+    directory: Path,
 ) -> None:
     """Read ``files``; send the builder a brief of them; receive a plan. Send the bodies it
     samples for Punkt and the articles other workers are to index, then index the plan's
@@ -250,12 +258,17 @@ def _share_worker(
             connection.send(("error", traceback.format_exc()))
 
 
-def _call_worker(connection: Connection, parent: int, function: Callable[[], Any]) -> None:
+def _call_worker(
+    connection: Connection, parent: int | None, function: Callable[[Any], Any]
+) -> None:
+    """Wait for an argument, then send back what ``function`` makes of it."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.disable()
     try:
-        connection.send(("done", function()))
+        message, argument = connection.recv()
+        if message == "call":
+            connection.send(("done", function(argument)))
     except BaseException:
         with contextlib.suppress(OSError):
             connection.send(("error", traceback.format_exc()))
@@ -334,9 +347,11 @@ def workers() -> Iterator[Callable[..., Worker]]:
     started: list[Worker] = []
     context = _context()
 
+    parent = os.getpid() if context.get_start_method() == "fork" else None
+
     def start(target: Callable[..., None], *args: Any) -> Worker:
         mine, theirs = context.Pipe()
-        process = context.Process(target=target, args=(theirs, os.getpid(), *args), daemon=True)
+        process = context.Process(target=target, args=(theirs, parent, *args), daemon=True)
         process.start()
         theirs.close()
         worker = Worker(process, mine)
@@ -361,5 +376,7 @@ def start_share(
     return start(_share_worker, files, directory)
 
 
-def start_call(start: Callable[..., Worker], function: Callable[[], Any]) -> Worker:
+def start_call(start: Callable[..., Worker], function: Callable[[Any], Any]) -> Worker:
+    """A worker that waits for ``("call", argument)`` and answers ``function(argument)``:
+    started with the others, before the builder runs threads of its own (``Relay``)."""
     return start(_call_worker, function)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -172,3 +173,25 @@ def test_one_and_two_process_builds_serve_the_same(tmp_path: Path) -> None:
             (h.id, h.score, h.snippet) for h in answers[1].hits
         ]
         assert answers[0].total == answers[1].total
+
+
+def test_a_two_process_build_beside_other_threads_starts_workers_safely(
+    reference: Path, tmp_path: Path
+) -> None:
+    # Forking a process that runs other threads can copy a lock one of them holds: then the
+    # workers come from a fork server (slower to start, the same index).
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        report = build(CORPUS, tmp_path, procs=2)
+    finally:
+        stop.set()
+        other.join()
+    assert report.path is not None
+    with (
+        whoosh_index.open_dir(str(reference)).reader() as expected,
+        whoosh_index.open_dir(str(report.path)).reader() as actual,
+    ):
+        assert list(actual.all_stored_fields()) == list(expected.all_stored_fields())
+        assert list(actual.lexicon("body")) == list(expected.lexicon("body"))
