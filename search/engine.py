@@ -69,7 +69,7 @@ MAX_SUGGEST_LIMIT = 20
 # Answers kept per process, newest used last out: readers repeat popular questions, and a
 # repeated one is answered without searching again (entries are per build, so a rebuild
 # never serves stale answers).
-CACHE_SIZE = 2048
+CACHE_SIZE = 1024
 
 
 class IndexUnavailable(Exception):
@@ -447,7 +447,7 @@ class Engine:
         asked = questions.asked(question)
         candidates = []
         for ord_, score in bm25.items():
-            fields = dict(postings.articles[ord_], title_terms=postings.title_terms[ord_])
+            fields = postings.article(ord_)
             features = ranking.features(asked, fields, score, best)
             candidates.append(Candidate(fields, features, ord_))
         return _Pool(
