@@ -22,6 +22,7 @@ results scores 0.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -266,15 +267,22 @@ def read_qrelsfile(path: Path) -> list[Qrel]:
 LIVEQA_QRELS = Path(__file__).resolve().parents[1] / "eval" / "liveqa-train.qrels"
 
 
+FRESH = Path(__file__).resolve().parents[1] / "eval" / "paraphrase-fresh.tsv"
+
+
 def development_sets(
     stored: list[dict[str, Any]],
     data: Path,
     paraphrase: Path,
     liveqa_qrels: Path | None = LIVEQA_QRELS,
+    fresh: Path | None = None,
 ) -> list[DevSet]:
     """The development sets that can be built here, each split into its two halves.
 
     LiveQA is judged by the frozen qrels when they fit the index, else by ``liveqa_set``.
+    ``fresh``: a further paraphrase set, all of it for validation (``eval/paraphrase-fresh.tsv``:
+    written after the tune half had been studied, to see whether a change generalises before
+    the held-out half is looked at; never used to choose weights either).
     """
     sets: list[DevSet] = []
     liveqa_files = sorted((data / "liveqa-train").glob("*.xml"))
@@ -286,7 +294,11 @@ def development_sets(
         sets.append(frozen or liveqa_set(topics, stored))
     if paraphrase.exists():
         sets.append(paraphrase_set(read_paraphrase(paraphrase), stored))
-    return [dev.part(part) for dev in sets for part in ("tune", "heldout")]
+    halves = [dev.part(part) for dev in sets for part in ("tune", "heldout")]
+    if fresh is not None and fresh.exists():
+        validation = paraphrase_set(read_paraphrase(fresh), stored).part("validation")
+        halves.append(dataclasses.replace(validation, name="fresh/validation"))
+    return halves
 
 
 def compare(
