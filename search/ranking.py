@@ -38,6 +38,12 @@ class Weights:
     max_expansions: int = 8
     # One-word foci whose idf is below this (in more than ~5% of articles) are generic.
     generic_idf: float = 3.0
+    # An eponym's short name ("Parkinson's" for Parkinson disease) names the focus only when one
+    # of its words is in fewer than ~3% of articles: "kidney", "heart", "down" are everywhere.
+    rare_idf: float = 3.5
+    # A one-word name known only as an acronym ("HARDS" → "hard", "ChILD" → "child") names its
+    # focus in lower case only when it is in fewer than ~0.7% of articles ("cadasil").
+    acronym_idf: float = 5.0
 
     # -- second stage: feature weights (scores are sums of these) --
     # BM25F relative to the best candidate's, so it is on the same 0..1 scale as the others.
@@ -59,6 +65,12 @@ class Weights:
 
 
 WEIGHTS = Weights()
+# Focus match values. Another source's name for the main focus is nearly as good as the very
+# focus named: it is the same condition, and often the only source with the kind of answer
+# asked for (MedlinePlus has only overviews, CDC has prevention) ...
+VARIANT = 0.8
+# ... a focus the question mentions besides its main one is often the story around it.
+OTHER_FOCUS = 0.5
 FEATURES = ("bm25", "focus_match", "type_match", "both", "title_cover", "focus_named")
 
 
@@ -70,30 +82,40 @@ class Asked:
     focus_keys: frozenset[str]  # the question's main focus
     types: frozenset[str]
     other_focus_keys: frozenset[str] = frozenset()  # other foci it mentions
+    # Other sources' foci for the same condition as the main focus ("Kawasaki syndrome" for
+    # "Kawasaki disease", CDC's "Parasites - Enterobiasis" for "pinworms").
+    variant_keys: frozenset[str] = frozenset()
     other_types: frozenset[str] = frozenset()  # article types of its less specific asks
 
 
 def features(asked: Asked, doc: Mapping[str, Any], bm25: float, best: float) -> dict[str, float]:
     """The features of one candidate article for the question (each between 0 and 1)."""
     focus_key = doc.get("focus_key", "")
-    focus = (
-        1.0
-        if focus_key in asked.focus_keys
-        else 0.5
-        if focus_key in asked.other_focus_keys
-        else 0.0
-    )
+    if focus_key in asked.focus_keys:
+        focus = 1.0
+    elif focus_key in asked.variant_keys:
+        focus = VARIANT
+    elif focus_key in asked.other_focus_keys:
+        focus = OTHER_FOCUS
+    else:
+        focus = 0.0
+    focus_terms = focus_key.split()
+    named = sum(1 for term in focus_terms if term in asked.terms)
+    if focus < VARIANT and named >= 2 and 2 * named >= len(focus_terms):
+        # Most of a longer focus name is in the question, though the name found was a shorter
+        # one ("breast cancer in men": "Male breast cancer"; "low iron anemia": "Iron-deficiency
+        # anemia"): as likely the subject as another source's name for the focus.
+        focus = VARIANT
     qtype = doc.get("qtype", "")
     kind = 1.0 if qtype in asked.types else 0.5 if qtype in asked.other_types else 0.0
     title = set(terms(doc.get("title", "")))
-    focus_terms = set(focus_key.split())
     return {
         "bm25": bm25 / best if best > 0 else 0.0,
         "focus_match": focus,
         "type_match": kind,
         "both": focus * kind,
         "title_cover": len(asked.terms & title) / len(asked.terms) if asked.terms else 0.0,
-        "focus_named": 1.0 if focus_terms and focus_terms <= asked.terms else 0.0,
+        "focus_named": 1.0 if focus_terms and named == len(focus_terms) else 0.0,
     }
 
 
