@@ -96,7 +96,10 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bwill (my|our|his|her|their) (kids|children|son|daughter|baby|babies) (get|have|be)\b",
         ("inheritance",),
     ),
-    "genetic changes": (r"\bgenes?\b|\bmutation|\bchromosom", ("genetic changes",)),
+    "genetic changes": (
+        r"\bgenes?\b|\bmutation|\bchromosom|\bgenetic (change|cause|defect|basis|error)",
+        ("genetic changes",),
+    ),
     "frequency": (
         r"\bhow (common|rare|often does)\b|\bhow many\b(?! times)|\bprevalen|\bincidence\b"
         r"|\bis it (rare|common)\b|\bwhat percent",
@@ -313,9 +316,30 @@ _TOPIC_WORDS = frozenset(
 _ILLNESS_WORD = re.compile(r"(oma|itis|osis|iasis|emia|pathy|plasia|trophy|algia|ism)$", re.I)
 
 
+# Roman numerals of types and factors, which readers write in digits: "glycogen storage disease
+# type IV", "Factor V deficiency", "Stomatocytosis I" (not "What I need…", "triple X").
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9}
+_ROMAN.update({"X": 10, "XI": 11, "XII": 12, "XIII": 13})
+_NUMBERED = re.compile(
+    r"(?:(?<=\btype )|(?<=\bfactor )|(?<=\bclass )|(?<=\bstage )|(?<=\bgrade )|(?<=\bgroup )"
+    r"|(?<=\bform ))(X?(?:IX|IV|V?I{0,3}|X{1,2}I{0,3}))(?![\w-])|(?<= )(X?(?:IX|IV|V?I{1,3}|V))$",
+    re.I,
+)
+
+
+def _in_digits(name: str) -> str:
+    def digits(match: re.Match[str]) -> str:
+        numeral = match.group(0)
+        return str(_ROMAN[numeral.upper()]) if numeral.upper() in _ROMAN else numeral
+
+    return _NUMBERED.sub(digits, name)
+
+
 def derived_names(name: str) -> list[str]:
     """The names inside a MedQuAD title, not the title itself (see above)."""
     found: list[str] = []
+    if (numbered := _in_digits(name)) != name:
+        found.append(numbered)
 
     def add(part: str) -> None:
         part = " ".join(part.replace("'s ", " ").split()).strip(" ,-")
@@ -631,6 +655,7 @@ def asked(question: Question) -> Asked:
         terms=frozenset(words),
         focus_keys=primary,
         variant_keys=variants,
+        focus_words=len(question.foci[0].phrase) if question.foci else 0,
         other_focus_keys=frozenset(k for f in question.foci[1:] for k in f.keys)
         - primary
         - variants,

@@ -85,6 +85,7 @@ class Asked:
     # Other sources' foci for the same condition as the main focus ("Kawasaki syndrome" for
     # "Kawasaki disease", CDC's "Parasites - Enterobiasis" for "pinworms").
     variant_keys: frozenset[str] = frozenset()
+    focus_words: int = 0  # words in the name of the main focus as the question wrote it
     other_types: frozenset[str] = frozenset()  # article types of its less specific asks
 
 
@@ -101,10 +102,13 @@ def features(asked: Asked, doc: Mapping[str, Any], bm25: float, best: float) -> 
         focus = 0.0
     focus_terms = focus_key.split()
     named = sum(1 for term in focus_terms if term in asked.terms)
-    if focus < VARIANT and named >= 2 and 2 * named >= len(focus_terms):
+    if focus < VARIANT and named >= max(2, asked.focus_words) and 2 * named > len(focus_terms):
         # Most of a longer focus name is in the question, though the name found was a shorter
         # one ("breast cancer in men": "Male breast cancer"; "low iron anemia": "Iron-deficiency
-        # anemia"): as likely the subject as another source's name for the focus.
+        # anemia"): as likely the subject as another source's name for the focus. Not when the
+        # focus found is named by more words ("facioscapulohumeral muscular dystrophy" does not
+        # make "Oculopharyngeal muscular dystrophy" likely), nor by half ("Alcohol Use and Older
+        # Adults" for "older adults").
         focus = VARIANT
     qtype = doc.get("qtype", "")
     kind = 1.0 if qtype in asked.types else 0.5 if qtype in asked.other_types else 0.0

@@ -290,3 +290,10 @@ def test_no_phrase_asking_for_a_kind_of_answer_makes_an_overview_only_likelier()
 )
 def test_lay_ways_of_asking_for_a_kind_of_answer(question: str, kind: str) -> None:
     assert question_types(question)[0] == kind
+
+
+def test_roman_numerals_of_types_and_factors_are_also_named_in_digits() -> None:
+    assert "glycogen storage disease type 4" in derived_names("glycogen storage disease type IV")
+    assert "factor 13 deficiency" in derived_names("factor XIII deficiency")
+    assert derived_names("triple X syndrome") == []
+    assert derived_names("What I need to know about Gas") == ["Gas"]

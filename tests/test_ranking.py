@@ -64,3 +64,14 @@ def test_another_sources_name_or_most_of_a_longer_name_is_nearly_the_focus() -> 
     assert exact["focus_match"] == 1.0
     assert variant["focus_match"] == longer["focus_match"] == VARIANT < 1.0
     assert unrelated["focus_match"] == 0.0  # one word of two is not most of the name
+
+
+def test_a_longer_name_sharing_only_the_words_of_the_focus_found_is_not_the_focus() -> None:
+    asked = Asked(
+        terms=frozenset({"facioscapulohumer", "muscular", "dystrophi", "gene"}),
+        focus_keys=frozenset({"facioscapulohumer muscular dystrophi"}),
+        types=frozenset({"genetic changes"}),
+        focus_words=3,
+    )
+    other = features(asked, doc("", "oculopharyng muscular dystrophi", "genetic changes"), 1, 1)
+    assert other["focus_match"] == 0.0
