@@ -11,6 +11,7 @@ reported.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -112,7 +113,7 @@ def features(asked: Asked, doc: Mapping[str, Any], bm25: float, best: float) -> 
         focus = VARIANT
     qtype = doc.get("qtype", "")
     kind = 1.0 if qtype in asked.types else 0.5 if qtype in asked.other_types else 0.0
-    title = set(terms(doc.get("title", "")))
+    title = title_terms(doc.get("title", ""))
     return {
         "bm25": bm25 / best if best > 0 else 0.0,
         "focus_match": focus,
@@ -121,6 +122,13 @@ def features(asked: Asked, doc: Mapping[str, Any], bm25: float, best: float) -> 
         "title_cover": len(asked.terms & title) / len(asked.terms) if asked.terms else 0.0,
         "focus_named": 1.0 if focus_terms and named == len(focus_terms) else 0.0,
     }
+
+
+@functools.lru_cache(maxsize=32768)
+def title_terms(title: str) -> frozenset[str]:
+    """A title's index terms. Analysing a title costs ~10 µs, most of a candidate's budget, and
+    the same articles come back query after query: cached (MedQuAD has ~16,000 titles)."""
+    return frozenset(terms(title))
 
 
 def score(values: Mapping[str, float], weights: Weights = WEIGHTS) -> float:
