@@ -55,9 +55,16 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         # General lay ways of asking what can be done about it (not from any question set):
         r"|\bwhat (helps|can help|will help|works)\b|\banything (that |to )?(helps?|for)\b"
         r"|\bwhat (can|could) be done\b|\b(is|are) there (any(thing)?|a) (way|cure|fix|help"
-        r"|medicines?|medications?|drugs?|options?)\b|\boperat(e|ion)\b|\bsurger(y|ies)\b"
-        r"|\b(fix|fixed|heal)\b|\boptions\b|\bremov(e|ed|al)\b|\bchemo|\bradiation\b"
-        r"|\btransplant|\bdeal with\b|\bwhat (do|should|can) (i|we) (take|use)\b"
+        r"|medicines?|medications?|drugs?|options?)\b|\b(fix|fixed|heal)\b|\boptions\b"
+        r"|\bwhat (do|should|can) (i|we) (take|use)\b|\bdeal with\b|\bchemo|\bradiation\b"
+        # Surgery, removal and medicines asked about, not mentioned ("recur after surgery"):
+        r"|\b(have|need|going|want|has|needs) to (operate|be operated|be removed|remove)\b"
+        r"|\b(will|would|should|do|can) (they|you|doctors?|we) (operate|remove)\b"
+        r"|\b(what|which|any|best) (medicines?|medications?|drugs?|surgery|operation)\b"
+        r"|\b(medicines?|medications?|drugs?|surgery|operation) (that )?(helps?|works?|fix)"
+        # Medicines, even only mentioned, are mostly asked about as treatment (LiveQA tune:
+        # MRR .627 without, .673 with; surgery mentioned is as often the story around a
+        # question, as in "why does lung cancer recur after surgery").
         r"|\bmedicines?\b|\bmedications?\b",
         ("treatment",),
     ),

@@ -286,6 +286,7 @@ def test_no_phrase_asking_for_a_kind_of_answer_makes_an_overview_only_likelier()
         ("will it get better on its own", "outlook"),
         ("how do they find out if it is lupus", "diagnosis"),
         ("the doctor called it a coloboma, what is that", "information"),
+        ("why does lung cancer recur after surgery", "causes"),  # surgery only mentioned
     ],
 )
 def test_lay_ways_of_asking_for_a_kind_of_answer(question: str, kind: str) -> None:
