@@ -603,6 +603,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5, help="seconds before measuring")
     parser.add_argument("--starts", type=int, default=3, help="cold starts timed per server")
     parser.add_argument("--inprocess", type=int, default=150, help="searches timed in process")
+    parser.add_argument("--threads", type=int, help="threads per worker (default: the setting's)")
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args()
     medquad = data_path("medquad")
@@ -624,8 +625,13 @@ def main() -> None:
         served = current_build(index) or index
         rng = random.Random(args.seed)
         log, summary = draw(questions(served, rng), LOG_SIZE, rng)
-        defaults = settings.from_environment({})
-        common = {"MEDSEARCH_INDEX": str(index), "PYTHONDONTWRITEBYTECODE": "1"}
+        defaults = settings.from_environment()
+        if args.threads:
+            defaults["THREADS"] = args.threads
+        common = {
+            "MEDSEARCH_INDEX": str(index),
+            "MEDSEARCH_THREADS": str(defaults["THREADS"]),
+        }
         plain = measure(
             "plain Whoosh (baseline)",
             [
