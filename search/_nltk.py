@@ -26,10 +26,19 @@ def _import_nltk_without_scipy() -> None:
 _import_nltk_without_scipy()
 
 from nltk.stem.snowball import SnowballStemmer  # noqa: E402
+from nltk.tokenize import punkt  # noqa: E402
 from nltk.tokenize.punkt import (  # noqa: E402
     PunktParameters,
     PunktSentenceTokenizer,
+    PunktToken,
     PunktTrainer,
 )
 
-__all__ = ["PunktParameters", "PunktSentenceTokenizer", "PunktTrainer", "SnowballStemmer"]
+__all__ = [
+    "PunktParameters",
+    "PunktSentenceTokenizer",
+    "PunktToken",
+    "PunktTrainer",
+    "SnowballStemmer",
+    "punkt",
+]

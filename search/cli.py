@@ -58,14 +58,24 @@ def _progress(files: list[Path]) -> Iterator[Path]:
     "--format", "fmt", type=click.Choice(sorted(FORMATS)), help="Read every file as this format."
 )
 @click.option("--strict", is_flag=True, help="Fail on the first malformed record.")
-def build(paths: tuple[Path, ...], index_dir: Path, fmt: str | None, strict: bool) -> None:
+@click.option(
+    "--procs",
+    type=click.IntRange(1, 16),
+    default=None,
+    help="Processes that read and index [default: 2 for 4 MB of files or more, else 1].",
+)
+def build(
+    paths: tuple[Path, ...], index_dir: Path, fmt: str | None, strict: bool, procs: int | None
+) -> None:
     """Index PATHS (files or folders; none: the starter corpus) into a new build.
 
     The new build replaces the served one only when it is complete.
     """
     sources = list(paths) or [starter_path()]
     try:
-        report = indexing.build(sources, index_dir, fmt=fmt, strict=strict, progress=_progress)
+        report = indexing.build(
+            sources, index_dir, fmt=fmt, strict=strict, progress=_progress, procs=procs
+        )
     except (indexing.BuildError, ValueError, FileNotFoundError) as exc:
         raise click.ClickException(f"build failed, index unchanged: {exc}") from exc
 

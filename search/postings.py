@@ -118,19 +118,15 @@ class PostingsWriter:
             lengths = np.frombuffer(self.lengths[name], dtype=np.int32)
             ords = np.repeat(np.arange(documents, dtype=np.int64), lengths)
             # Postings: one per (term, article), by term then article, with its frequency.
-            keys, tfs = np.unique(numbers * documents + ords, return_counts=True)
+            keys, tfs = _unique_counts(numbers * documents + ords)
             _save_lists(out, name, keys // documents, keys % documents, size)
             np.save(out / f"{name}.tfs.npy", tfs.astype(np.int32))
             np.save(out / f"{name}.lengths.npy", lengths)
             # Adjacent pairs, for phrases: (first * size + second, article), once per article.
             same = ords[:-1] == ords[1:]
             pairs = numbers[:-1][same] * size + numbers[1:][same]
-            pair_ords = ords[1:][same]
-            order = np.lexsort((pair_ords, pairs))
-            pairs, pair_ords = pairs[order], pair_ords[order]
-            first = np.ones(len(pairs), dtype=bool)
-            first[1:] = (pairs[1:] != pairs[:-1]) | (pair_ords[1:] != pair_ords[:-1])
-            pairs, pair_ords = pairs[first], pair_ords[first]
+            pair_keys = _unique_counts(pairs * documents + ords[1:][same])[0]
+            pairs, pair_ords = pair_keys // documents, pair_keys % documents
             starts = np.flatnonzero(np.r_[len(pairs) > 0, pairs[1:] != pairs[:-1]])
             np.save(out / f"{name}.pairs.npy", pairs[starts])
             np.save(out / f"{name}.pair_offsets.npy", np.r_[starts, len(pairs)].astype(np.int64))
@@ -144,6 +140,16 @@ class PostingsWriter:
         meta["articles"] = self.stored
         meta["title_terms"] = self.title_terms
         (out / "postings.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+
+
+def _unique_counts(keys: Any) -> tuple[Any, Any]:
+    """``np.unique(keys, return_counts=True)`` for integer keys, by one sort (numpy's
+    ``unique`` takes seconds on a few million keys; this a fifth of a second)."""
+    ordered = np.sort(keys, kind="stable")
+    if not len(ordered):
+        return ordered, np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    return ordered[starts], np.diff(np.r_[starts, len(ordered)])
 
 
 def _save_lists(out: Path, name: str, numbers: Any, ords: Any, size: int) -> None:

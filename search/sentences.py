@@ -12,9 +12,15 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from search._nltk import PunktParameters, PunktSentenceTokenizer, PunktTrainer
+from search._nltk import (
+    PunktParameters,
+    PunktSentenceTokenizer,
+    PunktToken,
+    PunktTrainer,
+    punkt,
+)
 from search.analysis import _read_wordlist
 
 # Punkt trains at roughly 0.5 MB/s; an even sample of this size learns the same abbreviations
@@ -26,19 +32,89 @@ FILENAME = "sentences.json"
 _LINE_MARKER = re.compile(r"\s*(#{1,6}\s+|[-*+•]\s+|\d{1,3}[.)]\s+)")
 
 
+def stride(total: int, budget: int = TRAINING_BUDGET) -> int:
+    """Every how many texts ``sample`` takes one, for texts of ``total`` characters."""
+    return max(1, -(-total // budget))
+
+
 def sample(texts: Sequence[str], budget: int = TRAINING_BUDGET) -> list[str]:
     """An even sample of ``texts`` of about ``budget`` characters, in corpus order."""
-    total = sum(map(len, texts))
-    stride = max(1, -(-total // budget))
-    return list(texts[::stride])
+    return list(texts[:: stride(sum(map(len, texts)), budget)])
+
+
+class _Remembered:
+    """A pure function of a string, answered once per distinct string (for one training)."""
+
+    def __init__(self, function: Any) -> None:
+        self._function = function
+        self._answers: dict[str, Any] = {}
+
+    def __call__(self, text: str) -> Any:
+        try:
+            return self._answers[text]
+        except KeyError:
+            found = self._answers[text] = self._function(text)
+            return found
+
+    # so it can stand in for the compiled pattern NLTK calls ``.search`` on
+    search = __call__
+
+
+class _RememberingToken(PunktToken):  # type: ignore[misc]
+    """A Punkt token whose regular-expression properties are worked out once per distinct
+    token text (or type) and remembered for the rest of the training.
+
+    Each is a pure function of the token's text, so the answers are NLTK's own; only their
+    cost goes: NLTK runs every match under a time limit through the ``regex`` module, and a
+    few thousand distinct tokens make up the quarter of a million that training sees.
+    """
+
+    __slots__ = ()
+    _type: ClassVar[_Remembered]
+    _ellipsis: ClassVar[_Remembered]
+    _initial: ClassVar[_Remembered]
+    _alpha: ClassVar[_Remembered]
+
+    @classmethod
+    def forget(cls) -> None:
+        """Start a training with nothing remembered."""
+        cls._type = _Remembered(lambda tok: PunktToken._get_type(PunktToken, tok))
+        cls._ellipsis = _Remembered(PunktToken._RE_ELLIPSIS.match)
+        cls._initial = _Remembered(PunktToken._RE_INITIAL.match)
+        cls._alpha = _Remembered(PunktToken._RE_ALPHA.match)
+
+    def _get_type(self, tok: str) -> Any:
+        return self._type(tok)
+
+    @property
+    def is_ellipsis(self) -> Any:
+        return self._ellipsis(self.tok)
+
+    @property
+    def is_initial(self) -> Any:
+        return self._initial(self.tok)
+
+    @property
+    def is_alpha(self) -> Any:
+        return self._alpha(self.tok)
 
 
 def train(texts: Iterable[str]) -> dict[str, Any]:
     """Punkt parameters learned from ``texts``, as a JSON-ready mapping."""
-    trainer = PunktTrainer()
-    for text in texts:
-        trainer.train(text, finalize=False)
-    trainer.finalize_training()
+    _RememberingToken.forget()
+    # NLTK also asks a module-level pattern whether each type has a letter, in the token's
+    # ``is_non_punct`` and once per type and text in training: remembered too, for the
+    # training only (any other Punkt user meanwhile gets the same answers).
+    non_punct = punkt._re_non_punct
+    punkt._re_non_punct = _Remembered(non_punct.search)
+    try:
+        trainer = PunktTrainer(token_cls=_RememberingToken)
+        for text in texts:
+            trainer.train(text, finalize=False)
+        trainer.finalize_training()
+    finally:
+        punkt._re_non_punct = non_punct
+        _RememberingToken.forget()
     params = trainer.get_params()
     return {
         "abbrev_types": sorted(params.abbrev_types),

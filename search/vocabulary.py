@@ -36,8 +36,11 @@ class Vocabulary:
     titles: dict[str, str] = field(default_factory=dict)
 
     def add(self, article: Article) -> None:
-        for text in (article.title, article.body, article.focus, *article.synonyms):
-            self.words.update(words(text))
+        # One pass over the texts joined by line breaks: no word or inner apostrophe spans a
+        # line break, so the words are those of each text in turn.
+        self.words.update(
+            words("\n".join((article.title, article.body, article.focus, *article.synonyms)))
+        )
         if article.focus:
             self.foci[article.focus] += 1
         self.titles.setdefault(article.title, article.focus)

@@ -1,8 +1,22 @@
-import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+import re
 
-from search.analysis import normalise_key, stopwords, term_spans, terms, text_analyzer
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from whoosh.formats import Positions
+
+from search.analysis import (
+    FastAnalyzer,
+    encode_positions,
+    fold,
+    normalise_key,
+    stopwords,
+    term_spans,
+    terms,
+    text_analyzer,
+    words,
+)
+from tests.conftest import FIXTURES
 
 
 def test_plurals_and_inflections_meet_their_stem() -> None:
@@ -55,3 +69,122 @@ def test_fast_terms_are_the_analyzers_terms(text: str) -> None:
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80))
 def test_fast_terms_match_the_analyzer_on_any_text(text: str) -> None:
     assert terms(text) == [token.text for token in text_analyzer()(text)]
+
+
+# -- the fast analyzer of the build gives exactly text_analyzer()'s terms and positions ------
+
+# Pieces that exercise every filter: stop words, plurals, accents (composed and combining),
+# dotted abbreviations, hyphens, apostrophes (straight and curly), digits, underscores,
+# capitals, other scripts, punctuation and white space of every kind.
+_PIECES = st.sampled_from(
+    [
+        "the",
+        "The",
+        "of",
+        "a",
+        "What",
+        "is",
+        "are",
+        "not",
+        "no",
+        "kidneys",
+        "Kidney",
+        "diabetes",
+        "Sjögren",
+        "SJÖGREN",
+        "café",
+        "cafe\u0301",
+        "naïve",
+        "Ærø",
+        "straße",
+        "e.g.",
+        "i.e.",
+        "E.G.",
+        "Dr.",
+        "U.S.A.",
+        "3.5",
+        "v1.2.3",
+        "...",
+        "covid-19",
+        "non-small",
+        "Alzheimer's",
+        "alzheimer’s",
+        "don't",
+        "type 2",
+        "B12",
+        "_x_",
+        "x_1",
+        "İstanbul",
+        "ǅ",
+        "µg",
+        "½",
+        "²",
+        "日本語",
+        "Ωmega",
+        "-",
+        ".",
+        ",",
+        "?",
+        "!",
+        "'",
+        "(",
+        ")",
+        ";",
+        ":",
+        "/",
+        "&",
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "\u00a0",
+        "\u2028",
+    ]
+)
+_TEXTS = st.one_of(
+    st.lists(_PIECES, max_size=40).map("".join),
+    st.lists(_PIECES, max_size=40).map(" ".join),
+    st.text(max_size=200),
+)
+_FORMAT = Positions()
+
+
+def _whoosh_positions(text: str) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for token in text_analyzer()(text, positions=True):
+        found.setdefault(token.text, []).append(token.pos)
+    return found
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS)
+@example("The causes of Kidney Stones (e.g. diet) are... Sjögren's; covid-19, type 2!")
+@example("the of the kidneys and the kidneys")
+@example("")
+def test_fast_analyzer_matches_text_analyzer(text: str) -> None:
+    fast = FastAnalyzer()
+    for _ in range(2):  # the second time from its memory of tokens
+        sequence, positions = fast.analyse(text)
+        assert positions == _whoosh_positions(text)
+        assert sequence == fast.terms(text) == terms(text)
+        for places in positions.values():
+            assert encode_positions(places) == _FORMAT.encode(places)
+
+
+def test_fast_analyzer_matches_on_real_text() -> None:
+    from search.corpus import Article, discover, read_file, starter_path
+
+    fast = FastAnalyzer()
+    for file, root, kind in discover([starter_path(), FIXTURES / "medquad"]):
+        for item in read_file(file, root, kind):
+            if isinstance(item, Article):
+                for text in (item.title, item.body, item.focus):
+                    assert fast.analyse(text)[1] == _whoosh_positions(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_words_are_the_folded_word_characters_runs(text: str) -> None:
+    assert words(text) == re.findall(r"\w+", fold(text))
+    ascii_text = text.encode("ascii", "replace").decode()
+    assert words(ascii_text) == re.findall(r"\w+", fold(ascii_text))

@@ -70,9 +70,9 @@ def top_ids(server: Server, q: str) -> list[str]:
     return [hit["id"] for hit in json.loads(body)["hits"]]
 
 
-def build_process(corpus: Path, index: Path) -> subprocess.Popen[bytes]:
+def build_process(corpus: Path, index: Path, *options: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [str(MEDSEARCH), "build", "--index", str(index), str(corpus)],
+        [str(MEDSEARCH), "build", "--index", str(index), *options, str(corpus)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -101,6 +101,9 @@ def test_killed_builds_never_touch_the_served_index(
     duration = time.monotonic() - started
     rng = random.Random(trials)
     survived = 0
+    # What the served build answers "asthma" with: the first build's articles until a killed
+    # build got as far as its switch, the generated corpus's from then on.
+    serving = "mini-"
     with running(index, tmp_path, workers=2, threads=2) as server:
         for trial in range(trials):
             previous = served_build(server)
@@ -118,8 +121,9 @@ def test_killed_builds_never_touch_the_served_index(
             if now != previous:  # killed after the switch: the new build is complete
                 assert now == served.name
                 assert top_ids(server, "crashproof")[0] == "marker-crashproof"
+                serving = "gen-"
             else:
-                assert top_ids(server, "asthma")[0].startswith("mini-")
+                assert top_ids(server, "asthma")[0].startswith(serving)
             survived += 1
             print(f"kill {trial + 1} at {moment:.2f}s of {duration:.2f}s: left {leftovers(index)}")
 
@@ -140,6 +144,57 @@ def test_killed_builds_never_touch_the_served_index(
             f"\nkill -9 during builds: {survived} of {trials} kills survived "
             f"(a whole build: {duration:.2f}s)"
         )
+
+
+def children(pid: int) -> set[int]:
+    """The live (not zombie) processes whose parent is ``pid``."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_a_killed_two_process_build_leaves_no_worker_behind(tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    build([FIXTURES / "mini.jsonl"], index)
+    before = current_build(index)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(8):  # several files, so each worker reads a share
+        generated_corpus(tmp_path).rename(corpus / f"part-{number}.jsonl")
+    process = build_process(corpus, index, "--procs", "2")
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
+        workers |= children(process.pid)
+        time.sleep(0.005)
+    assert len(workers) >= 2, "the build never started its workers"
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=30)
+    deadline = time.monotonic() + 5
+    while any(alive(pid) for pid in workers):
+        assert time.monotonic() < deadline, [pid for pid in workers if alive(pid)]
+        time.sleep(0.02)
+    assert current_build(index) == before
+    # The lock died with them: the next build runs, and clears what the killed one left.
+    process = build_process(corpus, index, "--procs", "2")
+    output = process.communicate(timeout=120)[0].decode()
+    assert process.returncode == 0, output
+    assert leftovers(index) == []
+    assert Engine(index).stats()["documents"] == GENERATED
 
 
 # -- a new build under load -----------------------------------------------------------------

@@ -24,6 +24,21 @@ class Article:
     synonyms: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
 
+    def __reduce__(self) -> tuple[type[Article], tuple[Any, ...]]:
+        # Pickled as its fields: a slots dataclass's default state handling looks its fields
+        # up anew for every record (a build passes tens of thousands between processes).
+        return Article, (
+            self.id,
+            self.title,
+            self.body,
+            self.url,
+            self.source,
+            self.focus,
+            self.qtype,
+            self.synonyms,
+            self.related,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -41,6 +56,9 @@ class Problem:
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.reason}"
+
+    def __reduce__(self) -> tuple[type[Problem], tuple[Any, ...]]:
+        return Problem, (self.path, self.line, self.reason, self.malformed)
 
 
 def _text(obj: dict[str, Any], *names: str, required: bool = False) -> str:
