@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import SHARED_DATA, data_path, table
 from search import Engine
-from search.evaluation import baseline_query, compare, development_sets
+from search.evaluation import FRESH, baseline_query, compare, development_sets
 from search.indexing import build
 from search.questions import parse
 
@@ -35,7 +35,7 @@ def main() -> None:
             build([data_path("medquad")], index)
         engine = Engine(index)
         stored = engine.documents()
-        sets = development_sets(stored, SHARED_DATA, PARAPHRASE)
+        sets = development_sets(stored, SHARED_DATA, PARAPHRASE, fresh=FRESH)
         rankers = {
             "plain BM25F (baseline)": lambda text: engine.rank(baseline_query(text), 10),
             "medsearch": lambda text: [(h.id, h.score) for h in engine.search(text, limit=10).hits],

@@ -77,7 +77,7 @@ def text_analyzer() -> Analyzer:
 _TOKENS = re.compile(_WORD_PATTERN.replace("(", "(?:"))
 _STEMS: dict[str, str | None] = {}
 _UNSEEN = ""  # not a term: ``_term`` gives None or a non-empty stem
-_STEM_CACHE_SIZE = 200_000
+_STEM_CACHE_SIZE = 50_000
 
 
 def _term(token: str) -> str | None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import pickle
 import struct
 import threading
 import time
+import weakref
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +24,8 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.filetables import FileFormatError
 from whoosh.searching import Searcher
 
 from search import indexing, questions, ranking
@@ -65,7 +69,7 @@ MAX_SUGGEST_LIMIT = 20
 # Answers kept per process, newest used last out: readers repeat popular questions, and a
 # repeated one is answered without searching again (entries are per build, so a rebuild
 # never serves stale answers).
-CACHE_SIZE = 2048
+CACHE_SIZE = 1024
 
 
 class IndexUnavailable(Exception):
@@ -74,9 +78,24 @@ class IndexUnavailable(Exception):
 
 # What a damaged build raises when Whoosh reads it: a missing or truncated segment file shows
 # as an OSError (FileNotFoundError), a short read (struct.error, EOFError) or a bad value.
-DAMAGED = (OSError, EOFError, ValueError, struct.error, whoosh_index.IndexError)
+DAMAGED = (
+    OSError,
+    EOFError,
+    ValueError,
+    struct.error,
+    pickle.UnpicklingError,  # stored fields cut short
+    whoosh_index.IndexError,
+    FileFormatError,
+)
 # Of those, the ones that will not go away by trying again (unlike, say, too many open files).
-PERMANENT = (FileNotFoundError, EOFError, struct.error, whoosh_index.IndexError)
+PERMANENT = (
+    FileNotFoundError,
+    EOFError,
+    struct.error,
+    pickle.UnpicklingError,
+    whoosh_index.IndexError,
+    FileFormatError,
+)
 
 
 @dataclass(frozen=True)
@@ -192,6 +211,13 @@ class _Local(threading.local):
     searcher: Searcher | None = None
 
 
+def _close_all(searchers: set[Searcher]) -> None:
+    for searcher in list(searchers):
+        with contextlib.suppress(Exception):
+            searcher.close()
+    searchers.clear()
+
+
 def _resolve(root: Path) -> Path:
     """The build directory to serve: ``root/current``, or ``root`` itself if it is an index."""
     served = indexing.current_build(root)
@@ -217,8 +243,16 @@ class Engine:
         self._build: _Build | None = None
         self._generation = 0
         self._local = _Local()
+        # Every thread's searcher holds open files: closed when the thread drops it, and all
+        # of them when the engine is closed or collected.
+        self._open_searchers: set[Searcher] = set()
+        self._closer = weakref.finalize(self, _close_all, self._open_searchers)
         self.cache_size = cache_size
         self._cache: OrderedDict[tuple[Any, ...], Results] = OrderedDict()
+
+    def close(self) -> None:
+        """Close the files of every searcher this engine opened."""
+        self._closer()
 
     # -- the open build ---------------------------------------------------------------
 
@@ -241,7 +275,10 @@ class Engine:
                 "rebuild the index"
             )
         try:
-            index = whoosh_index.open_dir(str(path))
+            # Without mmap: Whoosh copies each part of a memory-mapped compound segment into
+            # memory (~28 MB per searcher on MedQuAD), and a segment truncated under a mapping
+            # kills the process (SIGBUS); read through a file, neither happens.
+            index = FileStorage(str(path), supports_mmap=False).open_index()
             postings = Postings(path)
             splitter = SentenceSplitter.load(path)
             foci = indexing.read_foci(path)
@@ -261,6 +298,8 @@ class Engine:
     def _drop_searcher(self) -> None:
         local = self._local
         if local.searcher is not None:
+            with self._lock:
+                self._open_searchers.discard(local.searcher)
             with contextlib.suppress(Exception):
                 local.searcher.close()
         local.searcher = None
@@ -275,6 +314,8 @@ class Engine:
                 raise IndexUnavailable(build.damaged)
             try:
                 local.searcher = build.index.searcher()
+                with self._lock:
+                    self._open_searchers.add(local.searcher)
             except DAMAGED as exc:
                 reason = f"{build.path}: cannot open index: {exc!r}"
                 if isinstance(exc, PERMANENT):
@@ -406,7 +447,7 @@ class Engine:
         asked = questions.asked(question)
         candidates = []
         for ord_, score in bm25.items():
-            fields = dict(postings.articles[ord_], title_terms=postings.title_terms[ord_])
+            fields = postings.article(ord_)
             features = ranking.features(asked, fields, score, best)
             candidates.append(Candidate(fields, features, ord_))
         return _Pool(

@@ -7,7 +7,10 @@ Two development sets, each split into a *tune* half (weights may be tuned on it)
   MedQuAD index. An article is relevant when its focus is an annotated focus (by name, a
   MedQuAD synonym or a curated synonym) and its type answers the annotated question type
   (``LIVEQA_TYPES`` below). Questions with no relevant article in the index are left out and
-  counted. Halves alternate in file order.
+  counted. Halves alternate in file order. The judgements are frozen in
+  ``eval/liveqa-train.qrels`` (made by this rule on the MedQuAD index, ``freeze_liveqa``): the
+  rule matches focus names with the question-understanding code, so without the file a change
+  to that code could move the target it is measured against.
 - **paraphrase**: questions written by the team (``eval/paraphrase.tsv``), each asking in lay
   words what one MedQuAD pair answers. Relevant: that pair and its siblings with the same focus
   and question type. Halves are given in the file.
@@ -19,6 +22,7 @@ results scores 0.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -185,6 +189,28 @@ def liveqa_set(topics: Sequence[Topic], stored: Iterable[dict[str, Any]]) -> Dev
     return DevSet("liveqa", judged, qrels, unjudgeable=len(topics) - len(judged))
 
 
+def frozen_liveqa_set(
+    topics: Sequence[Topic], stored: Iterable[dict[str, Any]], qrels: Path
+) -> DevSet | None:
+    """The LiveQA set judged by a frozen qrels file, or None when the file does not fit the
+    index (an article it names is not there: another corpus)."""
+    judged_pairs = read_qrelsfile(qrels)
+    ids = {fields["id"] for fields in stored}
+    if not judged_pairs or any(q.doc_id not in ids for q in judged_pairs):
+        return None
+    qids = {q.query_id for q in judged_pairs}
+    judged = [t for t in topics if t.qid in qids]
+    if len(judged) != len(qids):
+        return None
+    return DevSet("liveqa", judged, judged_pairs, unjudgeable=len(topics) - len(judged))
+
+
+def freeze_liveqa(dev: DevSet, path: Path) -> None:
+    """Write a LiveQA set's judgements as TREC qrels (``qid 0 docid 1``), sorted."""
+    lines = sorted(f"{q.query_id} 0 {q.doc_id} {q.relevance}" for q in dev.qrels)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def paraphrase_set(rows: Sequence[tuple[Topic, str]], stored: Iterable[dict[str, Any]]) -> DevSet:
     fields_by_id = {f["id"]: f for f in stored}
     siblings: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -238,15 +264,41 @@ def read_qrelsfile(path: Path) -> list[Qrel]:
     return list(ir_measures.read_trec_qrels(str(path)))  # type: ignore[no-untyped-call]
 
 
-def development_sets(stored: list[dict[str, Any]], data: Path, paraphrase: Path) -> list[DevSet]:
-    """The development sets that can be built here, each split into its two halves."""
+LIVEQA_QRELS = Path(__file__).resolve().parents[1] / "eval" / "liveqa-train.qrels"
+
+
+FRESH = Path(__file__).resolve().parents[1] / "eval" / "paraphrase-fresh.tsv"
+
+
+def development_sets(
+    stored: list[dict[str, Any]],
+    data: Path,
+    paraphrase: Path,
+    liveqa_qrels: Path | None = LIVEQA_QRELS,
+    fresh: Path | None = None,
+) -> list[DevSet]:
+    """The development sets that can be built here, each split into its two halves.
+
+    LiveQA is judged by the frozen qrels when they fit the index, else by ``liveqa_set``.
+    ``fresh``: a further paraphrase set, all of it for validation (``eval/paraphrase-fresh.tsv``:
+    written after the tune half had been studied, to see whether a change generalises before
+    the held-out half is looked at; never used to choose weights either).
+    """
     sets: list[DevSet] = []
     liveqa_files = sorted((data / "liveqa-train").glob("*.xml"))
     if liveqa_files:
-        sets.append(liveqa_set(read_liveqa(liveqa_files), stored))
+        topics = read_liveqa(liveqa_files)
+        frozen = None
+        if liveqa_qrels is not None and liveqa_qrels.exists():
+            frozen = frozen_liveqa_set(topics, stored, liveqa_qrels)
+        sets.append(frozen or liveqa_set(topics, stored))
     if paraphrase.exists():
         sets.append(paraphrase_set(read_paraphrase(paraphrase), stored))
-    return [dev.part(part) for dev in sets for part in ("tune", "heldout")]
+    halves = [dev.part(part) for dev in sets for part in ("tune", "heldout")]
+    if fresh is not None and fresh.exists():
+        validation = paraphrase_set(read_paraphrase(fresh), stored).part("validation")
+        halves.append(dataclasses.replace(validation, name="fresh/validation"))
+    return halves
 
 
 def compare(

@@ -24,6 +24,9 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import os
+import sys
+import weakref
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -129,8 +132,8 @@ class PostingsWriter:
             np.save(out / f"{name}.pair_offsets.npy", np.r_[starts, len(pairs)].astype(np.int64))
             np.save(out / f"{name}.pair_docs.npy", pair_ords.astype(np.int32))
             meta["fields"][name] = {"terms": terms, "total_length": int(lengths.sum())}
-        # The answers, for snippets: one UTF-8 file read through a memory map, so a result
-        # page's ten answers cost ten slices, not ten lookups and decompressions in Whoosh.
+        # The answers, for snippets: one UTF-8 file, so a result page's ten answers cost ten
+        # reads, not ten lookups and decompressions in Whoosh.
         encoded = [body.encode("utf-8") for body in self.bodies]
         (out / "bodies.txt").write_bytes(b"".join(encoded))
         np.save(out / "bodies.offsets.npy", np.r_[0, np.cumsum([len(b) for b in encoded])])
@@ -255,37 +258,48 @@ class Postings:
             for name in POSTING_FIELDS
         }
         names = tuple(meta["stored"])
-        self.articles: list[dict[str, str]] = [
-            dict(zip(names, row, strict=True)) for row in meta["articles"]
+        if names != STORED:
+            raise ValueError(f"{directory}: stored fields {names}, need {STORED}")
+        # Rows of shared strings, not dicts: a dict per article costs ~400 bytes in every
+        # worker, and an article's source, type and focus repeat across thousands of them.
+        self._rows: list[tuple[str, ...]] = [
+            tuple(map(sys.intern, row)) for row in meta["articles"]
         ]
-        self.title_terms: list[frozenset[str]] = [frozenset(t) for t in meta["title_terms"]]
-        self._bodies = (
-            np.memmap(directory / "bodies.txt", dtype=np.uint8, mode="r")
-            if (directory / "bodies.txt").stat().st_size
-            else np.zeros(0, dtype=np.uint8)
-        )
+        self._title_terms: list[list[str]] = meta["title_terms"]
+        # Read with pread, not mapped: mapped pages count in a worker's resident memory once
+        # touched, and over a day every answer is shown once.
+        self._bodies = os.open(directory / "bodies.txt", os.O_RDONLY)
+        weakref.finalize(self, os.close, self._bodies)
         self._body_offsets = np.load(directory / "bodies.offsets.npy")
-        self.by_id = {article["id"]: ord_ for ord_, article in enumerate(self.articles)}
+        column = {name: i for i, name in enumerate(STORED)}
+        self.by_id = {row[column["id"]]: ord_ for ord_, row in enumerate(self._rows)}
         by_focus: dict[str, list[int]] = {}
-        for ord_, article in enumerate(self.articles):
-            if article["focus_key"]:
-                by_focus.setdefault(article["focus_key"], []).append(ord_)
+        for ord_, row in enumerate(self._rows):
+            if row[column["focus_key"]]:
+                by_focus.setdefault(row[column["focus_key"]], []).append(ord_)
         self.by_focus = {key: np.array(ords, dtype=np.int32) for key, ords in by_focus.items()}
         # Facet values as small integer codes, for masks and counting.
         self.facet_values: dict[str, list[str]] = {}
         self.facet_codes: dict[str, Ints] = {}
         for facet in FACETS:
-            values = sorted({article[facet] for article in self.articles})
+            values = sorted({row[column[facet]] for row in self._rows})
             code = {value: i for i, value in enumerate(values)}
             self.facet_values[facet] = values
             self.facet_codes[facet] = np.array(
-                [code[article[facet]] for article in self.articles], dtype=np.int32
+                [code[row[column[facet]]] for row in self._rows], dtype=np.int32
             )
+
+    def article(self, ord_: int) -> dict[str, Any]:
+        """The stored fields of article ``ord_`` (``STORED``), with its title's terms as
+        ``title_terms`` (for the second stage)."""
+        fields: dict[str, Any] = dict(zip(STORED, self._rows[ord_], strict=True))
+        fields["title_terms"] = frozenset(self._title_terms[ord_])
+        return fields
 
     def body(self, ord_: int) -> str:
         """The answer text of article ``ord_``."""
         start, end = int(self._body_offsets[ord_]), int(self._body_offsets[ord_ + 1])
-        return self._bodies[start:end].tobytes().decode("utf-8")
+        return os.pread(self._bodies, end - start, start).decode("utf-8")
 
     def doc_frequency(self, term: str, field: str = "body") -> int:
         return self.fields[field].doc_frequency(term)

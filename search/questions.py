@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from whoosh import query
 
 from search.analysis import stem, terms
+from search.analysis import words as surface_words
 from search.ranking import WEIGHTS, Asked, Weights
 from search.synonyms import MAX_PHRASE, Phrase, SynonymTable, curated, name_phrase
 
@@ -34,7 +35,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"\bcaus|\bwhy (do|does|did|would|is|are|am|can|might)\b|\breasons?\b|\bwhat makes\b"
         r"|\btrigger|\bhow (do|does|did|can) (you|i|people|someone|one|a person) (get|catch)\b"
         r"|\bmakes? (you|me|him|her|them|people)\b|\bturn into\b"
-        r"|\bcome back\b|\brecur",
+        r"|\bcome back\b|\brecur"
+        r"|\bwhat leads to\b|\bwhere does .* come from\b",
         ("causes",),
     ),
     "symptoms": (
@@ -49,26 +51,47 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bmedications? for\b|\bdrugs? for\b|\bpills? for\b|\bsurgery for\b|\bhelp (with|for)\b"
         r"|\bwhat (can|should) (i|we|you) do\b|\bhow to (stop|relieve|heal|fix)\b|\brelie"
         r"|\bantibiotics?\b|\bmedicine for\b|\btake medicine\b|\bdoes .* help\b|\bsplint\b"
-        r"|\b(need|have|get) (an? )?(surgery|operation)\b|\bkeep .* under control\b|\bcontrol",
+        r"|\b(need|have|get) (an? )?(surgery|operation)\b|\bkeep .* under control\b|\bcontrol"
+        # General lay ways of asking what can be done about it (not from any question set):
+        r"|\bwhat (helps|can help|will help|works)\b|\banything (that |to )?(helps?|for)\b"
+        r"|\bwhat (can|could) be done\b|\b(is|are) there (any(thing)?|a) (way|cure|fix|help"
+        r"|medicines?|medications?|drugs?|options?)\b|\b(fix|fixed|heal)\b|\boptions\b"
+        r"|\bwhat (do|should|can) (i|we) (take|use)\b|\bdeal with\b|\bchemo|\bradiation\b"
+        # Surgery, removal and medicines asked about, not mentioned ("recur after surgery"):
+        r"|\b(have|need|going|want|has|needs) to (operate|be operated|be removed|remove)\b"
+        r"|\b(will|would|should|do|can) (they|you|doctors?|we) (operate|remove)\b"
+        r"|\b(what|which|any|best) (medicines?|medications?|drugs?|surgery|operation)\b"
+        r"|\b(medicines?|medications?|drugs?|surgery|operation) (that )?(helps?|works?|fix)"
+        # Medicines, even only mentioned, are mostly asked about as treatment (LiveQA tune:
+        # MRR .627 without, .673 with; surgery mentioned is as often the story around a
+        # question, as in "why does lung cancer recur after surgery").
+        r"|\bmedicines?\b|\bmedications?\b",
         ("treatment",),
     ),
     "diagnosis": (
         r"\btests?\b|\btesting\b|\bscreen|\bdetect|\bexam|\bscan\b|\bcheck(ed)? for\b"
         r"|\bbiopsy\b|\bhow (do|can|would) (doctors?|they|you|i) (know|tell|find out|diagnose)\b"
-        r"|\bhow (is|are) .* diagnosed\b|\bdiagnose\b|\bget .* checked\b|\bcheck-?ups?\b",
+        r"|\bhow (is|are) .* diagnosed\b|\bdiagnose\b|\bget .* checked\b|\bcheck-?ups?\b"
+        r"|\bfind out (if|whether)\b|\bfigure out\b|\bhow (is|are) .* (found|detected|confirmed)"
+        r"|\bx-?rays?\b|\bmri\b|\bultrasound\b|\bblood work\b|\bdiagnos(e|is|ing)\b",
         ("exams and tests",),
     ),
     "prevention": (
         r"\bprevent|\bavoid|\bstop .* (getting|from)\b|\b(lower|reduce|cut)s? .*(risk|chances?)\b"
         r"|\bprotect|\bmake sure .* (not|don'?t)\b"
-        r"|\bvaccin|\bshots?\b|\bkeep .* from (getting|coming)\b|\bcome back\b",
+        r"|\bvaccin|\bshots?\b|\bkeep .* from (getting|coming)\b|\bcome back\b"
+        r"|\bkeep (from|away)\b|\bward off\b|\bsafe from\b|\bnot to (get|catch)\b"
+        r"|\bso (that )?(i|we|they|he|she|it) (don'?t|do not|won'?t|will not) (get|catch)\b",
         ("prevention",),
     ),
     "outlook": (
         r"\boutlook\b|\bprognos|\blife ?(expectancy|span)\b|\bsurviv|\bdie (of|from)\b|\bfatal"
         r"|\bdeadly\b|\bcurable\b|\brecover|\bhow long (will|does|do|can) (it|they|i|you|.*) "
         r"(live|last)\b|\bgo away\b|\bback to normal\b|\bprogress|\bget worse\b|\bnormal life\b"
-        r"|\blifespan\b",
+        r"|\blifespan\b"
+        r"|\bhow long (can|will|do|does) .* (live|last|take)\b|\bget better\b|\bbeat(ing)?\b"
+        r"|\bwill (it|he|she|they|i|we) (get better|be ok(ay)?|be fine|heal|walk)\b"
+        r"|\bpermanent|\bchances? (of|to) (surviv|beat|recover|liv)",
         ("outlook",),
     ),
     "inheritance": (
@@ -80,7 +103,10 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bwill (my|our|his|her|their) (kids|children|son|daughter|baby|babies) (get|have|be)\b",
         ("inheritance",),
     ),
-    "genetic changes": (r"\bgenes?\b|\bmutation|\bchromosom", ("genetic changes",)),
+    "genetic changes": (
+        r"\bgenes?\b|\bmutation|\bchromosom|\bgenetic (change|cause|defect|basis|error)",
+        ("genetic changes",),
+    ),
     "frequency": (
         r"\bhow (common|rare|often does)\b|\bhow many\b(?! times)|\bprevalen|\bincidence\b"
         r"|\bis it (rare|common)\b|\bwhat percent",
@@ -96,7 +122,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "complications": (
         r"\bcomplication|\blong[- ]term effects?\b|\bwhat happens if\b|\blead to\b|\bdamage\b"
         r"|\bif (it is|it's|left) untreated\b|\bturn into\b|\bstill (has|have) \b"
-        r"|\bafter effects?\b",
+        r"|\bafter effects?\b"
+        r"|\b(other|more|further|later) problems\b|\bproblems? .* (cause|lead to|bring)\b",
         ("complications",),
     ),
     "side effects": (
@@ -127,7 +154,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "stages": (r"\bstages?\b|\bstaging\b", ("stages",)),
     "information": (
-        r"^\s*(what|who) (is|are)\b|\btell me about\b|\binformation (on|about)\b|\bexplain\b"
+        r"^\s*(what|who) (is|are)\b|\bwhat (is|are) (that|this|it|these|they)\b"
+        r"|\btell me about\b|\binformation (on|about)\b|\bexplain\b"
         r"|\bwhat does .* mean\b|\bmeaning of\b|\bdefin",
         ("information",),
     ),
@@ -165,10 +193,16 @@ def question_types(text: str) -> tuple[str, ...]:
     "information" ("what is…", "tell me about…") is what is left when nothing more specific
     is asked: "what are the symptoms of X" asks for symptoms.
     """
+    return asked_types(text) or ("information",)
+
+
+def asked_types(text: str) -> tuple[str, ...]:
+    """The question types the phrasing itself asks for, most specific first; () when no cue
+    is found ("bullseye rash after a tick bite" names no kind of answer)."""
     lowered = text.lower()
     found = tuple(name for name in PRIORITY if _TYPE_CUES[name].search(lowered))
     specific = tuple(name for name in found if name != "information")
-    return specific or ("information",)
+    return specific or found
 
 
 def article_types(types: Iterable[str]) -> tuple[str, ...]:
@@ -249,13 +283,184 @@ def asked_part(text: str) -> str:
 # -- foci -----------------------------------------------------------------------------------------
 
 
+# MedQuAD's sources wrap one condition's name in their own title conventions: CDC's
+# "Parasites - Enterobiasis (also known as Pinworm Infection)", NIDDK's "What I need to know
+# about Crohn's Disease" and "Diabetic Neuropathies: The Nerve Damage of Diabetes", "Irritable
+# Bowel Syndrome in Children", "Interstitial Cystitis/Painful Bladder Syndrome", "Duchenne and
+# Becker muscular dystrophy". The names inside are derived from the titles (``derived_names``)
+# so that a question naming the condition finds every source's article about it.
+_WRAPPER = re.compile(r"^\s*(?:parasites\s*[-:]|what i need to know about)\s+(.+)$", re.I)
+_ALSO_KNOWN = re.compile(r"^(.*?)\s*\(\s*(?:also\s+)?(?:known as|called)\s+([^)]+)\)(.*)$", re.I)
+_BRACKETED = re.compile(r"^(.*?)\s*\(([^)]+)\)(.*)$")
+_SUBTITLE = re.compile(r"^([^:]+):\s+(.+)$")
+# "... in Children", "... and Pregnancy", "... and Older Adults": the condition for some readers.
+_FOR_WHOM = re.compile(
+    r"^(.+?)\s+(?:in|and)\s+(?:children|kids|teens|adolescents|adults|older adults|women|men"
+    r"|infants|babies|newborns|pregnancy)$",
+    re.I,
+)
+# A bracketed single word is a name ("(Cholangiocarcinoma)") unless it qualifies the title.
+_NOT_NAMES = frozenset(("formerly", "type", "recreational", "adult", "childhood", "pdq"))
+# Every word of four letters or more capitalised: a health topic's title.
+_TITLE_CASE = re.compile(r"^(?:(?:[A-Z0-9][\w'-]*|[\w'-]{1,3})(?:\s+|$))+$")
+# Halves of "X Injuries and Disorders", "Exercise and Physical Fitness": aspects, not names.
+_TOPIC_WORDS = frozenset(
+    (
+        "disorders",
+        "diseases",
+        "injuries",
+        "problems",
+        "conditions",
+        "health",
+        "care",
+        "safety",
+        "fitness",
+        "development",
+        "nutrition",
+        "wellness",
+    )
+)
+_ILLNESS_WORD = re.compile(r"(oma|itis|osis|iasis|emia|pathy|plasia|trophy|algia|ism)$", re.I)
+
+
+# Roman numerals of types and factors, which readers write in digits: "glycogen storage disease
+# type IV", "Factor V deficiency", "Stomatocytosis I" (not "What I need…", "triple X").
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9}
+_ROMAN.update({"X": 10, "XI": 11, "XII": 12, "XIII": 13})
+_NUMBERED = re.compile(
+    r"(?:(?<=\btype )|(?<=\bfactor )|(?<=\bclass )|(?<=\bstage )|(?<=\bgrade )|(?<=\bgroup )"
+    r"|(?<=\bform ))(X?(?:IX|IV|V?I{0,3}|X{1,2}I{0,3}))(?![\w-])|(?<= )(X?(?:IX|IV|V?I{1,3}|V))$",
+    re.I,
+)
+
+
+def _in_digits(name: str) -> str:
+    def digits(match: re.Match[str]) -> str:
+        numeral = match.group(0)
+        return str(_ROMAN[numeral.upper()]) if numeral.upper() in _ROMAN else numeral
+
+    return _NUMBERED.sub(digits, name)
+
+
+def derived_names(name: str) -> list[str]:
+    """The names inside a MedQuAD title, not the title itself (see above)."""
+    found: list[str] = []
+    if (numbered := _in_digits(name)) != name:
+        found.append(numbered)
+
+    def add(part: str) -> None:
+        part = " ".join(part.replace("'s ", " ").split()).strip(" ,-")
+        if part and part != name and part not in found and part.lower() not in _NOT_NAMES:
+            found.append(part)
+            found.extend(p for p in derived_names(part) if p not in found)
+
+    if match := _WRAPPER.match(name):
+        rest = match.group(1).replace('"', "")
+        add(rest)
+        if " - " in rest:  # "Parasites - Lice - Pubic "Crab" Lice"
+            for part in rest.split(" - "):
+                add(part)
+    elif match := _ALSO_KNOWN.match(name):
+        add(f"{match.group(1)} {match.group(3)}")
+        add(match.group(2))
+    elif match := _BRACKETED.match(name):
+        add(f"{match.group(1)} {match.group(3)}")
+        inner = match.group(2).strip()
+        # Not abbreviations: "(MODED)" or "(REAR)" would be read as the words "mode" and "rear".
+        if len(inner.split()) > 1 or _ILLNESS_WORD.search(inner):
+            add(inner)
+    elif match := _SUBTITLE.match(name):  # "X: Y", not "Arginine:glycine …"
+        add(match.group(1))
+        add(match.group(2))
+    elif match := _FOR_WHOM.match(name):
+        add(match.group(1))
+    elif " and other " in name.lower():  # "Wilms Tumor and Other Childhood Kidney Tumors"
+        add(name[: name.lower().index(" and other ")])
+    elif name.count("/") == 1 and "," not in name:
+        left, right = name.split("/")
+        if len(left.split()) > 1 and len(right.split()) > 1:  # "Interstitial Cystitis/Painful…"
+            add(left)
+            add(right)
+        else:  # alternatives: "Duchenne/Becker muscular dystrophy", "HIV/AIDS"
+            before, first = left.rsplit(" ", 1) if " " in left else ("", left)
+            second, after = right.split(" ", 1) if " " in right else (right, "")
+            add(f"{before} {first} {after}")
+            add(f"{before} {second} {after}")
+    elif name.count(" and ") == 1 and "," not in name and _TITLE_CASE.match(name):
+        # Health topics in title case join two conditions: "Insulin Resistance and
+        # Prediabetes", "Corns and Calluses". In sentence case "and" joins a syndrome's
+        # features ("Cataract and cardiomyopathy"): not two names, not split.
+        for part in name.split(" and "):
+            if part.lower() not in _TOPIC_WORDS and part.split()[0].lower() not in ("your", "my"):
+                add(part)
+    return found
+
+
+# Readers name an eponymous illness by its eponym, possessive: "parkinsons", "Tourette's",
+# "crohns". Such a short name (the name without "disease"/"syndrome") counts only when it is
+# written so *and* is rare in the index: "kidney" for "kidney disease", "down" for "Down
+# syndrome", "picking" for "Pick disease" or "good" for "Good syndrome" would name it anywhere.
+_KINDS = frozenset(stem(w) for w in ("disease", "syndrome", "disorder", "diseases", "disorders"))
+
+
+# A one-word name written in capitals ("HARDS", "ChILD", "CADASIL").
+_ACRONYM = re.compile(r"^\w*[A-Z]\w*[A-Z]\w*$")
+
+
+@dataclass(frozen=True)
+class Asking:
+    """How a question writes its words, for names that are ordinary words once analysed.
+
+    ``idf``: the index's idf of a term (None: short names are never accepted);
+    ``possessive``: terms written with a trailing "s" ("parkinsons", "Tourette's");
+    ``capitals``: terms written with two capitals or more ("CLL", "HARDS").
+    """
+
+    idf: Callable[[str], float] | None = None
+    possessive: frozenset[str] = frozenset()
+    capitals: frozenset[str] = frozenset()
+    weights: Weights = WEIGHTS
+
+    @classmethod
+    def of(cls, text: str, idf: Callable[[str], float] | None, weights: Weights) -> Asking:
+        written = re.findall(r"\w+(?:['’]\w+)*", text)
+        return cls(
+            idf,
+            frozenset(stem(w) for w in surface_words(text) if w.endswith("s")),
+            frozenset(t for w in written if _ACRONYM.match(w) for t in terms(w)),
+            weights,
+        )
+
+    def names_eponym(self, phrase: Phrase) -> bool:
+        """A name without its "disease"/"syndrome" names the focus: one of its words is rare
+        in the index, and a one-word one is written possessive ("parkinsons")."""
+        if self.idf is None:
+            return False
+        if len(phrase) == 1 and phrase[0] not in self.possessive:
+            return False
+        return max(map(self.idf, phrase)) >= self.weights.rare_idf
+
+    def names_acronym(self, term: str) -> bool:
+        """An acronym-only name names the focus when written in capitals, or when it is no
+        ordinary word (very rare in the index: "cadasil", not "hard" or "child")."""
+        if term in self.capitals:
+            return True
+        return self.idf is not None and self.idf(term) >= self.weights.acronym_idf
+
+
 @dataclass(frozen=True)
 class Focus:
-    """A focus found in a question: the words matched and the focus keys they name."""
+    """A focus found in a question: the words matched and the focus keys they name.
+
+    ``variants``: the keys of other sources' articles about the same condition (a name or
+    synonym in common, or a name derived from one's title), kept apart because an article with
+    the very focus named is usually the better answer.
+    """
 
     phrase: Phrase
     keys: tuple[str, ...]
     start: int
+    variants: tuple[str, ...] = ()
 
 
 class FocusIndex:
@@ -265,27 +470,94 @@ class FocusIndex:
     the same analyzer; the longest name found wins ("type 2 diabetes" over "diabetes").
     """
 
+    # A name shared by more foci than this is a family name ("Ehlers-Danlos syndrome" is
+    # given as a synonym of each of its types), not a sign that two foci are one condition.
+    MAX_VARIANTS = 6
+
     def __init__(self, names: Mapping[str, Iterable[str]], synonyms: SynonymTable | None = None):
         """``names``: focus key → names it is known by (its name and synonyms)."""
         table: dict[Phrase, set[str]] = {}
+        derived: dict[Phrase, set[str]] = {}
+        short: dict[Phrase, set[str]] = {}
+        phrases: dict[str, set[Phrase]] = {}
+        acronym: set[Phrase] = set()
+        plain: set[Phrase] = set()
         for key, known_as in names.items():
             own = tuple(key.split())  # the focus's own name is always looked for ("ALS")
+            mine = phrases.setdefault(key, set())
             for name in known_as:
                 phrase = name_phrase(name) or (own if tuple(terms(name)) == own else None)
                 if phrase and not set(phrase) <= FILLER:
                     table.setdefault(phrase, set()).add(key)
+                    mine.add(phrase)
+                for part in derived_names(name):
+                    found = name_phrase(part)
+                    if found and not set(found) <= FILLER:
+                        derived.setdefault(found, set()).add(key)
+                        mine.add(found)
+                if phrase and 2 <= len(phrase) <= 3 and phrase[-1] in _KINDS:
+                    short.setdefault(phrase[:-1], set()).add(key)
+                if phrase and len(phrase) == 1:
+                    (acronym if _ACRONYM.match(name.strip()) else plain).add(phrase)
         # A curated synonym of a focus name names that focus too ("heart attack" → the
         # "myocardial infarction" articles).
-        for phrase, keys in list(table.items()):
-            for other in synonyms.alternatives(phrase) if synonyms else ():
-                table.setdefault(other, set()).update(keys)
+        for names_of in (table, derived):
+            for phrase, keys in list(names_of.items()):
+                for other in synonyms.alternatives(phrase) if synonyms else ():
+                    names_of.setdefault(other, set()).update(keys)
         self._table = {phrase: tuple(sorted(keys)) for phrase, keys in table.items()}
+        self._derived = {
+            phrase: tuple(sorted(keys - table.get(phrase, set())))
+            for phrase, keys in derived.items()
+        }
+        self._short = {phrase: tuple(sorted(keys)) for phrase, keys in short.items()}
+        # One-word names known only as acronyms ("HARDS", "ChILD") read as ordinary words
+        # once analysed ("hard", "child"): see ``find``.
+        self._acronyms = frozenset(acronym - plain - {tuple(key.split()) for key in names})
+        # Foci are variants of one another when a name of one (or one derived from its title)
+        # is a name of the other.
+        variants: dict[str, set[str]] = {}
+        for key, mine in phrases.items():
+            for phrase in mine:
+                others = table.get(phrase, set()) | derived.get(phrase, set())
+                if 1 < len(others) <= self.MAX_VARIANTS + 1:
+                    variants.setdefault(key, set()).update(others - {key})
+        self._variants = {
+            key: tuple(sorted(others))
+            for key, others in variants.items()
+            if len(others) <= self.MAX_VARIANTS
+        }
 
     def __len__(self) -> int:
         return len(self._table)
 
-    def find(self, words: Sequence[str], limit: int = 3) -> list[Focus]:
-        """Focus names in ``words``: non-overlapping, longest first, then by position."""
+    def variants(self, keys: Iterable[str]) -> tuple[str, ...]:
+        """Other foci that are the same condition as these (see ``Focus``)."""
+        keys = tuple(keys)
+        found = dict.fromkeys(v for key in keys for v in self._variants.get(key, ()))
+        return tuple(v for v in found if v not in keys)
+
+    def _lookup(self, phrase: Phrase, ask: Asking) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(keys, variants) named by a phrase, or two empty tuples."""
+        keys = self._table.get(phrase, ())
+        derived = self._derived.get(phrase, ())
+        if keys and phrase in self._acronyms and not ask.names_acronym(phrase[0]):
+            keys = ()
+        if not keys:
+            keys, derived = derived, ()
+        if not keys and phrase in self._short and ask.names_eponym(phrase):
+            keys = self._short[phrase]
+        if not keys:
+            return (), ()
+        variants = dict.fromkeys((*derived, *self.variants(keys)))
+        return keys, tuple(v for v in variants if v not in keys)
+
+    def find(self, words: Sequence[str], limit: int = 3, ask: Asking | None = None) -> list[Focus]:
+        """Focus names in ``words``: non-overlapping, longest first, then by position.
+
+        ``ask``: how the question writes its words, for short names and acronyms (``Asking``).
+        """
+        ask = ask or Asking()
         found: list[Focus] = []
         covered: set[int] = set()
         for n in range(min(MAX_PHRASE, len(words)), 0, -1):
@@ -293,9 +565,9 @@ class FocusIndex:
                 if covered.intersection(range(i, i + n)):
                     continue
                 phrase = tuple(words[i : i + n])
-                keys = self._table.get(phrase)
+                keys, variants = self._lookup(phrase, ask)
                 if keys:
-                    found.append(Focus(phrase, keys, i))
+                    found.append(Focus(phrase, keys, i, variants))
                     covered.update(range(i, i + n))
         return sorted(found, key=lambda f: (-len(f.phrase), f.start))[:limit]
 
@@ -310,6 +582,9 @@ class Question:
     types: tuple[str, ...] = ()
     foci: tuple[Focus, ...] = ()
     expansions: tuple[Phrase, ...] = field(default=())
+    # False when no phrase asked for a kind of answer and ``types`` is the default
+    # ("information").
+    typed: bool = True
 
 
 def parse(
@@ -326,7 +601,7 @@ def parse(
     cleaned = normalise(text)
     asked = asked_part(cleaned)
     words = [t for t in terms(asked) if t not in FILLER]
-    found = foci.find(terms(cleaned)) if foci else []
+    found = foci.find(terms(cleaned), ask=Asking.of(cleaned, idf, weights)) if foci else []
     if idf is not None:
         # A one-word focus that is everywhere ("blood", "pain") is the subject only when
         # nothing more specific was named: it goes after the others.
@@ -342,7 +617,8 @@ def parse(
     return Question(
         text=text,
         terms=tuple(unique[: weights.max_terms]),
-        types=question_types(asked),
+        types=asked_types(asked) or ("information",),
+        typed=bool(asked_types(asked)),
         foci=tuple(found),
         expansions=expansions[: weights.max_expansions],
     )
@@ -379,22 +655,33 @@ def build_query(question: Question, weights: Weights = WEIGHTS) -> query.Query:
 
 
 def focus_keys(question: Question) -> list[str]:
-    """The focus keys of the question's foci: their articles are always candidates, even when
-    BM25F misses them."""
-    return [key for focus in question.foci for key in focus.keys]
+    """The focus keys of the question's foci and their variants (other sources' names for the
+    same condition): their articles are always candidates, even when BM25F misses them."""
+    return list(dict.fromkeys(k for focus in question.foci for k in (*focus.keys, *focus.variants)))
 
 
 def asked(question: Question) -> Asked:
     """The question as the second stage sees it."""
     words = set(question.terms).union(*question.expansions)
     primary = frozenset(question.foci[0].keys) if question.foci else frozenset()
+    variants = frozenset(question.foci[0].variants) - primary if question.foci else frozenset()
     wanted = frozenset(article_types(question.types[:1]))
+    if not question.typed:
+        # Nothing asked for a kind of answer: an overview is likelier than any other kind, but
+        # not by as much as when asked for ("what is…"); the words decide among the rest.
+        wanted, others = frozenset(), wanted
+    else:
+        others = frozenset(article_types(question.types[1:])) - wanted
     return Asked(
         terms=frozenset(words),
         focus_keys=primary,
-        other_focus_keys=frozenset(k for f in question.foci[1:] for k in f.keys) - primary,
+        variant_keys=variants,
+        focus_words=len(question.foci[0].phrase) if question.foci else 0,
+        other_focus_keys=frozenset(k for f in question.foci[1:] for k in f.keys)
+        - primary
+        - variants,
         types=wanted,
-        other_types=frozenset(article_types(question.types[1:])) - wanted,
+        other_types=others,
     )
 
 

@@ -134,7 +134,7 @@ _MAY_END = re.compile(r"[.?!][\"')\]}\u2019\u201d\xbb]*(?:\s+|(?=[\[({\"'\u2018\
 
 
 # Punkt's decisions remembered per splitter (word pairs; a bound on memory, not a tuning knob).
-ENDS_CACHE_SIZE = 100_000
+ENDS_CACHE_SIZE = 20_000
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

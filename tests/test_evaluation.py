@@ -9,12 +9,17 @@ from ir_measures import Qrel, ScoredDoc
 from search import Engine
 from search.cli import main
 from search.evaluation import (
+    LIVEQA_QRELS,
     DevSet,
     Topic,
+    development_sets,
+    freeze_liveqa,
+    frozen_liveqa_set,
     liveqa_set,
     measure,
     paraphrase_set,
     read_liveqa,
+    read_qrelsfile,
 )
 from tests.conftest import shared
 
@@ -46,6 +51,31 @@ def test_liveqa_relevance_needs_the_focus_or_a_synonym_and_the_type() -> None:
     judged = {(q.query_id, q.doc_id) for q in dev.qrels}
     assert judged == {("q1", "a2"), ("q1", "a3"), ("q2", "a1")}
     assert dev.unjudgeable == 1
+
+
+def test_frozen_liveqa_judgements_are_read_back_and_refused_by_another_index(
+    tmp_path: Path,
+) -> None:
+    topics = [
+        Topic("q1", "", ("podagra",), ("treatment",)),
+        Topic("q3", "", ("migraine",), ("treatment",)),
+    ]
+    path = tmp_path / "liveqa.qrels"
+    freeze_liveqa(liveqa_set(topics, STORED), path)
+    assert path.read_text() == "q1 0 a2 1\nq1 0 a3 1\n"
+    frozen = frozen_liveqa_set(topics, STORED, path)
+    assert frozen is not None
+    assert [t.qid for t in frozen.topics] == ["q1"] and frozen.unjudgeable == 1
+    # An index without those articles (another corpus) is judged by the rule instead.
+    assert frozen_liveqa_set(topics, STORED[2:], path) is None
+
+
+def test_the_frozen_liveqa_judgements_fit_medquad(medquad: Engine) -> None:
+    sets = development_sets(medquad.documents(), shared(), Path("absent.tsv"))
+    assert [dev.name for dev in sets] == ["liveqa/tune", "liveqa/heldout"]
+    frozen = {(q.query_id, q.doc_id) for dev in sets for q in dev.qrels}
+    assert frozen == {(q.query_id, q.doc_id) for q in read_qrelsfile(LIVEQA_QRELS)}
+    assert sum(len(dev.topics) for dev in sets) == 161
 
 
 def test_paraphrase_relevance_is_the_pair_and_its_focus_and_type_siblings() -> None:

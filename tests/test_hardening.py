@@ -233,10 +233,10 @@ def test_article_ids_and_static_paths_do_not_traverse(client: FlaskClient, path:
 
 
 def test_a_segment_truncated_under_the_running_server_ends_in_503s(tmp_path: Path) -> None:
-    """Whoosh mmaps segments: reading one truncated under a worker kills that worker (SIGBUS).
-    gunicorn starts another, which finds the damage: the server keeps answering, with 503s,
-    and the next build recovers. (Searches are answered from the postings arrays; an article,
-    read from Whoosh's stored fields, is what meets the damage.)"""
+    """A segment truncated under a running server: the worker that reads it (an article, from
+    Whoosh's stored fields; searches are answered from the postings arrays) finds the damage,
+    and from then on the server answers with 503s, not 500s; the next build recovers. (Whoosh
+    reads segments through files, not memory maps, so the reading worker is not killed.)"""
     import json
     import time
 

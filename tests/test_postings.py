@@ -44,7 +44,7 @@ def test_scores_and_order_are_whooshs_bm25f(mini_index: Path, sought: list) -> N
     postings = Postings(build)
     expected = whoosh_scores(build, sought)
     best = postings.match(sought, BOOSTS).best(100)
-    found = {postings.articles[ord_]["id"]: score for ord_, score in best}
+    found = {postings.article(ord_)["id"]: score for ord_, score in best}
     assert found.keys() == expected.keys()
     for article_id, score in expected.items():
         assert found[article_id] == pytest.approx(score, rel=1e-9)
@@ -67,7 +67,7 @@ def test_filters_and_facets_count_the_matching_articles(mini_index: Path) -> Non
     assert sum(facets["qtype"].values()) == len(everything.matched)
     treatment = postings.match(sought, BOOSTS, postings.allowed({"qtype": ["treatment"]}))
     assert len(treatment.matched) == facets["qtype"]["treatment"]
-    assert {postings.articles[o]["qtype"] for o in treatment.matched} == {"treatment"}
+    assert {postings.article(o)["qtype"] for o in treatment.matched} == {"treatment"}
     nothing = postings.allowed({"qtype": ["no such type"]})
     assert len(postings.match(sought, BOOSTS, nothing).matched) == 0
 

@@ -4,15 +4,18 @@ import pytest
 
 from search.analysis import terms
 from search.questions import (
+    Asking,
     FocusIndex,
     article_types,
     asked,
     asked_part,
     build_query,
+    derived_names,
     normalise,
     parse,
     question_types,
 )
+from search.ranking import WEIGHTS
 from search.synonyms import SynonymTable, curated, parse_groups
 
 FOCI = FocusIndex(
@@ -183,3 +186,115 @@ def test_user_text_is_never_query_syntax() -> None:
     for text in ("diab*", "title:cancer", '"lung', "a OR b", "x~2", "(x]"):
         question = parse(text)
         assert all(t.isalnum() for t in question.terms)
+
+
+# -- one condition under several names ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "names"),
+    [
+        (
+            "Parasites - Enterobiasis (also known as Pinworm Infection)",
+            {"Enterobiasis", "Pinworm Infection"},
+        ),
+        ("What I need to know about Crohn's Disease", {"Crohn Disease"}),
+        ("Irritable Bowel Syndrome in Children", {"Irritable Bowel Syndrome"}),
+        (
+            "Interstitial Cystitis/Painful Bladder Syndrome",
+            {"Interstitial Cystitis", "Painful Bladder Syndrome"},
+        ),
+        (
+            "Duchenne/Becker muscular dystrophy",
+            {"Duchenne muscular dystrophy", "Becker muscular dystrophy"},
+        ),
+        ("Insulin Resistance and Prediabetes", {"Insulin Resistance", "Prediabetes"}),
+        ("Bile Duct Cancer (Cholangiocarcinoma)", {"Bile Duct Cancer", "Cholangiocarcinoma"}),
+        ("Wilms Tumor and Other Childhood Kidney Tumors", {"Wilms Tumor"}),
+    ],
+)
+def test_names_inside_medquad_titles_are_derived(title: str, names: set[str]) -> None:
+    assert names <= set(derived_names(title))
+
+
+def test_features_of_a_syndrome_and_qualifiers_are_not_names() -> None:
+    assert derived_names("Cataract and cardiomyopathy") == []  # sentence case: one syndrome
+    assert derived_names("Knee Injuries and Disorders") == ["Knee Injuries"]
+    assert derived_names("Water Safety (Recreational)") == ["Water Safety"]
+    assert "MODED" not in derived_names("microcephaly-oculo-digito-esophageal (MODED) syndrome")
+
+
+VARIANTS = FocusIndex(
+    {
+        "pinworm": ["Pinworms", "Enterobiasis"],
+        "parasit enterobiasi known pinworm infect": [
+            "Parasites - Enterobiasis (also known as Pinworm Infection)"
+        ],
+        "fuch endotheli dystrophi": [
+            "Fuchs endothelial dystrophy",
+            "Fuchs dystrophy",
+            "Fuchs endothelial corneal dystrophy",
+        ],
+        "fuch endotheli corneal dystrophi": ["Fuchs endothelial corneal dystrophy"],
+        "need know crohn diseas": ["What I need to know about Crohn's Disease"],
+        "parkinson diseas": ["Parkinson disease"],
+        "carpal tunnel syndrom": ["Carpal tunnel syndrome"],
+        "kidney diseas": ["Kidney disease"],
+        "hantavirus pulmonari syndrom": ["Hantavirus pulmonary syndrome", "HARDS"],
+    }
+)
+
+
+def test_other_sources_names_for_the_focus_are_its_variants() -> None:
+    [found] = VARIANTS.find(terms("how to keep pinworms from spreading"))
+    assert found.keys == ("pinworm",)
+    assert found.variants == ("parasit enterobiasi known pinworm infect",)
+    [found] = VARIANTS.find(terms("is fuchs dystrophy hereditary"))
+    assert found.variants == ("fuch endotheli corneal dystrophi",)
+    # A name found only inside a title names that focus.
+    assert VARIANTS.find(terms("what is crohn's disease"))[0].keys == ("need know crohn diseas",)
+
+
+def test_eponyms_and_acronyms_count_only_when_written_so_and_rare() -> None:
+    idf = {"parkinson": 4.4, "carpal": 6.0, "tunnel": 5.0, "kidney": 2.5, "hard": 3.8}.get
+
+    def keys(text: str) -> list[tuple[str, ...]]:
+        ask = Asking.of(text, lambda t: idf(t, 0.0), WEIGHTS)
+        return [f.keys for f in VARIANTS.find(terms(text), ask=ask)]
+
+    assert keys("are scientists studying parkinsons") == [("parkinson diseas",)]
+    assert keys("parkinson was a doctor") == []  # not written as the illness
+    assert keys("does a splint help carpal tunnel") == [("carpal tunnel syndrom",)]
+    assert keys("my kidneys hurt") == []  # "kidney" is in too many articles
+    assert keys("a hard lump") == []  # "HARDS" is an acronym, "hard" an ordinary word
+    assert keys("is HARDS deadly") == [("hantavirus pulmonari syndrom",)]
+
+
+def test_no_phrase_asking_for_a_kind_of_answer_makes_an_overview_only_likelier() -> None:
+    described = asked(parse("bullseye rash after a tick bite"))
+    assert described.types == frozenset() and described.other_types == {"information"}
+    what_is = asked(parse("what is lyme disease"))
+    assert what_is.types == {"information"}
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("is there anything that helps with the itching", "treatment"),
+        ("will they have to operate", "treatment"),
+        ("how do I keep from catching the flu", "prevention"),
+        ("will it get better on its own", "outlook"),
+        ("how do they find out if it is lupus", "diagnosis"),
+        ("the doctor called it a coloboma, what is that", "information"),
+        ("why does lung cancer recur after surgery", "causes"),  # surgery only mentioned
+    ],
+)
+def test_lay_ways_of_asking_for_a_kind_of_answer(question: str, kind: str) -> None:
+    assert question_types(question)[0] == kind
+
+
+def test_roman_numerals_of_types_and_factors_are_also_named_in_digits() -> None:
+    assert "glycogen storage disease type 4" in derived_names("glycogen storage disease type IV")
+    assert "factor 13 deficiency" in derived_names("factor XIII deficiency")
+    assert derived_names("triple X syndrome") == []
+    assert derived_names("What I need to know about Gas") == ["Gas"]

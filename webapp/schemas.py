@@ -6,6 +6,7 @@ The same pydantic models validate requests, shape responses and generate the Ope
 
 from __future__ import annotations
 
+import copy
 from typing import Annotated, Any, Self
 
 from pydantic import (
@@ -71,8 +72,29 @@ def _no_null_defaults(schema: dict[str, Any]) -> None:
 
 FilterValue = Annotated[str, Field(min_length=1, max_length=100)]
 
+_SCHEMAS: dict[Any, dict[str, Any]] = {}
 
-class SearchQuery(BaseModel):
+
+class _Parameters(BaseModel):
+    """A model of query-string parameters whose JSON schema is made once.
+
+    flask-openapi3 asks the query model for its JSON schema on every request (to see which
+    parameters are lists), and pydantic generates it afresh each time: about 1 ms, more than
+    the rest of the web layer together. A model's schema never changes, so it is generated once.
+    That call (no arguments) only reads the schema and gets the one made; the OpenAPI document's
+    calls (with arguments, once per start) get a copy, as the generator may change it.
+    """
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        key = (cls, args, tuple(sorted(kwargs.items())))
+        schema = _SCHEMAS.get(key)
+        if schema is None:
+            schema = _SCHEMAS[key] = super().model_json_schema(*args, **kwargs)
+        return schema if not (args or kwargs) else copy.deepcopy(schema)
+
+
+class SearchQuery(_Parameters):
     """Parameters of a search, from the query string (GET) or a JSON body (POST)."""
 
     model_config = ConfigDict(extra="ignore", json_schema_extra=_no_null_defaults)
@@ -156,7 +178,7 @@ def _paging_error(parameter: str, message: str) -> PydanticCustomError:
     return PydanticCustomError("paging", message, {"parameter": parameter})
 
 
-class SuggestQuery(BaseModel):
+class SuggestQuery(_Parameters):
     model_config = ConfigDict(extra="ignore")
 
     q: str = Field(min_length=1, max_length=MAX_QUERY, description="What has been typed so far.")

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import trafilatura
 import yaml
 
 from search.corpus.records import Article, Problem, from_mapping
@@ -93,6 +92,10 @@ def _front_matter(raw: str) -> tuple[dict[str, Any], str]:
 
 
 def _html_text(raw: str) -> tuple[str, str]:
+    # Imported here: the engine (and every web worker) imports the loaders but never reads HTML,
+    # and trafilatura with lxml and its helpers takes 80 ms and some MB to import.
+    import trafilatura
+
     doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
     if doc is None:
         return "", ""
