@@ -57,7 +57,7 @@ bench: $(BIN)/.installed ## Benchmarks over ../shared/data (skipped with a messa
 	$(BIN)/python bench/query.py
 	$(BIN)/python bench/snippets_suggest.py
 	$(BIN)/python bench/relevance.py
-	$(BIN)/python bench/http.py
+	$(BIN)/python bench/http_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

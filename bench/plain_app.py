@@ -1,4 +1,4 @@
-"""The baseline of ``bench/http.py``: plain Whoosh behind a tiny Flask app.
+"""The baseline of ``bench/http_load.py``: plain Whoosh behind a tiny Flask app.
 
 Same index, same fields, same gunicorn settings as medsearch's server, none of its work: the
 question's terms OR-ed over title, focus and body (``search.evaluation.baseline_query``),

@@ -31,7 +31,7 @@ starting the server process to the first 200 answer of ``/api/search`` (polled e
 median of ``--starts`` cold starts (the page cache is warm). Finally, in this process, one
 thread: the web layer's own time per request (the whole WSGI call minus the engine's calls).
 
-Usage: python bench/http.py [--index DIR] [--seconds 60] [--rate 300] [--connections 8]
+Usage: python bench/http_load.py [--index DIR] [--seconds 60] [--rate 300] [--connections 8]
 (``--index``: an index already built from MedQuAD; default: build one in a temporary folder.)
 """
 
@@ -40,10 +40,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# This file is named http.py: with its folder first on sys.path, it would shadow the standard
-# library's ``http`` package for every module imported below. The repository goes there instead.
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[0] = str(ROOT)
+sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
