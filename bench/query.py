@@ -25,9 +25,6 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-# The repository first on the path instead of bench/ (the script's folder): bench/http.py would
-# shadow the standard library's http package, which Whoosh imports through urllib.
-sys.path.pop(0)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import SHARED_DATA, data_path, table

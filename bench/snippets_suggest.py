@@ -24,9 +24,6 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-# The repository first on the path instead of bench/ (the script's folder): bench/http.py would
-# shadow the standard library's http package, which Whoosh imports through urllib.
-sys.path.pop(0)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from whoosh import index as whoosh_index
