@@ -157,11 +157,6 @@ def normalise_key(text: str) -> str:
     return " ".join(terms(text))
 
 
-# The tokenizer's pattern without the capturing group, so ``findall`` returns whole matches
-# (the same matches: a group changes what is captured, not what matches).
-_TOKEN = re.compile(_WORD_PATTERN.replace("(", "(?:"))
-
-
 class FastAnalyzer:
     """``text_analyzer()``'s terms and positions, made without Whoosh's token stream.
 
@@ -174,7 +169,9 @@ class FastAnalyzer:
     """
 
     def __init__(self) -> None:
-        # Token as written -> its term; "" for a stopped token (no term is empty).
+        # Token as written -> its term; "" for a stopped token (no term is empty). Per build
+        # and unbounded (a corpus has tens of thousands of distinct tokens), unlike the bounded
+        # cache ``terms()`` keeps for queries in a long-running server.
         self._terms: dict[str, str] = {}
         # The same, by folded token ("Kidney", "KIDNEY" and "kidney" are stemmed once).
         self._folded_terms: dict[str, str] = {}
@@ -190,7 +187,7 @@ class FastAnalyzer:
             terms[token] = term
 
     def _mapped(self, text: str) -> list[str]:
-        tokens = _TOKEN.findall(text)
+        tokens = _TOKENS.findall(text)
         try:
             return list(map(self._terms.__getitem__, tokens))
         except KeyError:
