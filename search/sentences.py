@@ -234,7 +234,7 @@ class SentenceSplitter:
         those two words alone gives its answer in the text, and the answer is remembered:
         the same pairs ("disease. The") recur across answers, and Punkt takes ~35 µs a pair.
         """
-        if "\n" in text[before[1] : after[0]]:
+        if not _same_line(text, before, after):
             return True
         start = max(before[0], text.rfind(" ", before[0], before[1]) + 1)
         space = text.find(" ", after[0], after[1])

@@ -137,17 +137,6 @@ def _piece(text: str, sentence: _Sentence, max_chars: int) -> str:
     return before + _render(text, start, end, sentence.matches) + after
 
 
-def _runs(shown: list[int], pieces: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """(first, last) of each run of neighbouring pieces in ``shown`` on one line."""
-    runs: list[tuple[int, int]] = []
-    for i in shown:
-        if runs and runs[-1][1] == i - 1 and "\n" not in text[pieces[i - 1][1] : pieces[i][0]]:
-            runs[-1] = (runs[-1][0], i)
-        else:
-            runs.append((i, i))
-    return runs
-
-
 def make_snippet(
     text: str,
     terms: Collection[str],
@@ -168,9 +157,9 @@ def make_snippet(
         candidates, _choose(candidates, frozenset(terms), max_chars), min_chars, max_chars
     )
     spans: list[tuple[int, int]] = []
-    for first, last in _runs(shown, pieces, text):
-        for span in splitter.sentences_over(text, pieces, first, last):
-            if not spans or span[0] >= spans[-1][1]:  # an abbreviation may join two runs
+    for i in shown:
+        for span in splitter.sentences_over(text, pieces, i, i):
+            if not spans or span[0] >= spans[-1][1]:  # neighbouring pieces, one sentence
                 spans.append(span)
     # A piece's sentence can be longer than the piece: choose again among the true sentences.
     resolved = _sentences(spans, found)
