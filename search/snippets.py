@@ -15,10 +15,10 @@ from __future__ import annotations
 import bisect
 import html
 import itertools
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from search.analysis import term_spans
+from search.analysis import find_terms
 from search.sentences import SentenceSplitter
 
 MIN_CHARS = 160
@@ -144,11 +144,12 @@ def make_snippet(
     expansions: Collection[str] = (),
     max_chars: int = MAX_CHARS,
     min_chars: int = MIN_CHARS,
+    find: Callable[[str, Collection[str]], list[tuple[str, int, int]]] = find_terms,
 ) -> str:
     """HTML snippet of ``text`` for the analysed question ``terms`` and ``expansions`` (terms
-    of synonyms of the question's words, analysed the same way): escaped, matches marked."""
-    wanted = {*terms, *expansions}
-    found = [match for match in term_spans(text) if match[0] in wanted]
+    of synonyms of the question's words, analysed the same way): escaped, matches marked.
+    ``find`` gives where the terms are (``SurfaceForms.spans`` for indexed answers)."""
+    found = find(text, {*terms, *expansions})
     # Sentences are chosen among cheap pieces (cut wherever a sentence may end); Punkt, the
     # slow part, then reads only around the chosen ones to give their true extent.
     pieces = splitter.pieces(text) or [(0, len(text))]
