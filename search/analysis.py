@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from importlib import resources
 from itertools import count, pairwise
 from pathlib import Path
@@ -239,21 +240,21 @@ def _word_character(char: str) -> bool:
     return char.isalnum() or char == "_"  # ``\w`` in a str pattern, by Python's definition
 
 
-def _whole_token(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is a whole token of ``_TOKENS``: not after a word
-    character, or a word character and a dot ("e.g" is one token); not before a word
-    character, or a dot and a word character."""
-    if start and (
+def _starts_token(text: str, start: int) -> bool:
+    """Whether a token of ``_TOKENS`` may start at ``start``: not after a word character, or
+    after a word character and a dot ("e.g" is one token)."""
+    return not start or not (
         _word_character(text[start - 1])
         or (text[start - 1] == "." and start > 1 and _word_character(text[start - 2]))
-    ):
-        return False
-    return not (
-        end < len(text)
-        and (
-            _word_character(text[end])
-            or (text[end] == "." and end + 1 < len(text) and _word_character(text[end + 1]))
-        )
+    )
+
+
+def _ends_token(text: str, end: int) -> bool:
+    """Whether a token of ``_TOKENS`` ends at ``end``: not before a word character, or a dot
+    and a word character."""
+    return end == len(text) or not (
+        _word_character(text[end])
+        or (text[end] == "." and end + 1 < len(text) and _word_character(text[end + 1]))
     )
 
 
@@ -263,17 +264,22 @@ class SurfaceForms:
     Snippets look for a question's few terms in ten answers per search, and tokenising and
     stemming whole answers for it was half the time of a search. The build met every token
     of every answer (``FastAnalyzer.tokens``), so it saves each term's forms as written
-    ("Kidneys", "kidneys", "kidney" for "kidney"); finding a term is then finding its forms
-    (``str.find``, in C) where they are whole tokens. A regular expression of all the forms
-    scans faster but takes longer to compile than the search it serves (~8 µs a form). For
-    text the build analysed, ``spans`` finds exactly what ``find_terms`` finds
-    (tests/test_analysis.py).
+    ("Kidneys", "kidneys", "kidney" for "kidney"). In an ASCII answer (~99% of MedQuAD's),
+    lowercased, a term is found by one ``str.find`` (in C) for the start its forms share
+    ("kidney"), and each place found is kept when the whole token there is one of them; other
+    text is searched form by form. A regular expression of all the forms scans faster but
+    costs more to compile, per question, than the search it serves (~8 µs a form). For text
+    the build analysed, ``spans`` finds what ``find_terms`` finds (tests/test_analysis.py).
     """
 
     FILENAME = "surface.json"
+    # A shared start shorter than this is found too often ("ad" for "ad", "added", "ads"):
+    # such a term's forms are searched one by one.
+    _MIN_SHARED = 3
 
     def __init__(self, forms: Mapping[str, list[str]]) -> None:
         self._forms = forms
+        self._lowered: dict[str, tuple[str, frozenset[str]]] = {}
 
     @classmethod
     def of_tokens(cls, tokens: Mapping[str, str]) -> SurfaceForms:
@@ -291,16 +297,47 @@ class SurfaceForms:
     def load(cls, directory: Path) -> SurfaceForms:
         return cls(json.loads((directory / cls.FILENAME).read_text(encoding="utf-8")))
 
+    def _lowercase(self, term: str) -> tuple[str, frozenset[str]]:
+        """The start shared by ``term``'s ASCII forms lowercased, and those forms."""
+        found = self._lowered.get(term)
+        if found is None:
+            forms = frozenset(form.lower() for form in self._forms.get(term, ()) if form.isascii())
+            # character by character, as wanted here (not by path components)
+            shared = os.path.commonprefix(list(forms))  # noqa: RUF071
+            found = self._lowered[term] = (shared, forms)
+        return found
+
     def spans(self, text: str, wanted: Collection[str]) -> list[tuple[str, int, int]]:
         """(term, start, end) of each of the ``wanted`` terms in ``text``, in text order."""
-        found = []
-        for term in wanted:
-            for form in self._forms.get(term, ()):
-                start = text.find(form)
+        found: list[tuple[str, int, int]] = []
+        if text.isascii():  # lowercasing keeps every offset and every word character
+            lowered = text.lower()
+            for term in wanted:
+                shared, forms = self._lowercase(term)
+                if len(shared) < self._MIN_SHARED:
+                    found += _places(lowered, term, forms)
+                    continue
+                start = lowered.find(shared)
                 while start >= 0:
-                    end = start + len(form)
-                    if _whole_token(text, start, end):
-                        found.append((term, start, end))
-                    start = text.find(form, start + 1)
+                    token = _TOKENS.match(lowered, start)
+                    if token and token.group() in forms and _starts_token(lowered, start):
+                        found.append((term, start, token.end()))
+                    start = lowered.find(shared, start + 1)
+        else:
+            for term in wanted:
+                found += _places(text, term, self._forms.get(term, ()))
         found.sort(key=lambda match: match[1])
         return found
+
+
+def _places(text: str, term: str, forms: Iterable[str]) -> list[tuple[str, int, int]]:
+    """(term, start, end) wherever one of ``forms`` is a whole token of ``text``."""
+    found = []
+    for form in forms:
+        start = text.find(form)
+        while start >= 0:
+            end = start + len(form)
+            if _starts_token(text, start) and _ends_token(text, end):
+                found.append((term, start, end))
+            start = text.find(form, start + 1)
+    return found

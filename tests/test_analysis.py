@@ -186,9 +186,11 @@ def test_fast_analyzer_matches_on_real_text() -> None:
 
 @settings(max_examples=400, deadline=None)
 @given(_TEXTS, st.lists(_PIECES, max_size=6).map(" ".join))
-@example(
-    "Kidney e.g. kidney.Stones, kidney_x, ökidney, e.g.kidney, U.S.A. kidney", "kidney the U.S.A"
-)
+# The boundaries of tokens, in text that is not ASCII and in text that is; forms sharing
+# a short start ("ad", "added", "ads").
+@example("Kidney e.g. kidney.Stones, kidney_x, ökidney, e.g.kidney, U.S.A. kidney", "kidney U.S.A")
+@example("Kidney e.g. kidney.Stones, kidney_x, xkidney, e.g.kidney, U.S.A. KIDNEYS", "kidney")
+@example("Ads added: an ad, bad ads, e.g.ad, ad.", "ad ads")
 def test_indexed_text_finds_the_terms_term_spans_finds(text: str, question: str) -> None:
     """Snippets find a question's terms in an answer through the forms the build met
     (``SurfaceForms``): the same places, as whole tokens, as analysing the answer would."""
