@@ -11,7 +11,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from importlib import resources
 from itertools import count, pairwise
 from pathlib import Path
@@ -249,27 +249,19 @@ def _starts_token(text: str, start: int) -> bool:
     )
 
 
-def _ends_token(text: str, end: int) -> bool:
-    """Whether a token of ``_TOKENS`` ends at ``end``: not before a word character, or a dot
-    and a word character."""
-    return end == len(text) or not (
-        _word_character(text[end])
-        or (text[end] == "." and end + 1 < len(text) and _word_character(text[end + 1]))
-    )
-
-
 class SurfaceForms:
-    """Where an indexed text's terms are, found without analysing the text.
+    """Where an indexed answer's terms are, found without analysing the answer.
 
     Snippets look for a question's few terms in ten answers per search, and tokenising and
     stemming whole answers for it was half the time of a search. The build met every token
-    of every answer (``FastAnalyzer.tokens``), so it saves each term's forms as written
-    ("Kidneys", "kidneys", "kidney" for "kidney"). In an ASCII answer (~99% of MedQuAD's),
-    lowercased, a term is found by one ``str.find`` (in C) for the start its forms share
-    ("kidney"), and each place found is kept when the whole token there is one of them; other
-    text is searched form by form. A regular expression of all the forms scans faster but
-    costs more to compile, per question, than the search it serves (~8 µs a form). For text
-    the build analysed, ``spans`` finds what ``find_terms`` finds (tests/test_analysis.py).
+    of every answer (``FastAnalyzer.tokens``) and saves each term's forms, lowercased
+    ("kidneys", "kidney" for "kidney"): a token's term depends only on the token lowercased.
+    In an ASCII answer (99% of MedQuAD's) lowercased, a term is found by one ``str.find`` (in
+    C) for the start its forms share, and each place kept when the whole token there is one of
+    them; other answers are analysed (``find_terms``). A regular expression of all the forms
+    would scan faster but costs more to compile, per question, than the search it serves (~8
+    µs a form). For text the build analysed, ``spans`` finds what ``find_terms`` finds
+    (tests/test_analysis.py).
     """
 
     FILENAME = "surface.json"
@@ -279,16 +271,16 @@ class SurfaceForms:
 
     def __init__(self, forms: Mapping[str, list[str]]) -> None:
         self._forms = forms
-        self._lowered: dict[str, tuple[str, frozenset[str]]] = {}
+        self._searched: dict[str, tuple[str, frozenset[str]]] = {}
 
     @classmethod
     def of_tokens(cls, tokens: Mapping[str, str]) -> SurfaceForms:
         """From each token as written and its term (``FastAnalyzer.tokens``)."""
-        forms: dict[str, list[str]] = {}
+        forms: dict[str, set[str]] = {}
         for token, term in tokens.items():
-            if term:
-                forms.setdefault(term, []).append(token)
-        return cls(forms)
+            if term and token.isascii():
+                forms.setdefault(term, set()).add(token.lower())
+        return cls({term: sorted(found) for term, found in forms.items()})
 
     def save(self, directory: Path) -> None:
         (directory / self.FILENAME).write_text(json.dumps(self._forms), encoding="utf-8")
@@ -297,47 +289,41 @@ class SurfaceForms:
     def load(cls, directory: Path) -> SurfaceForms:
         return cls(json.loads((directory / cls.FILENAME).read_text(encoding="utf-8")))
 
-    def _lowercase(self, term: str) -> tuple[str, frozenset[str]]:
-        """The start shared by ``term``'s ASCII forms lowercased, and those forms."""
-        found = self._lowered.get(term)
+    def _search(self, term: str) -> tuple[str, frozenset[str]]:
+        """The start shared by ``term``'s forms, and the forms."""
+        found = self._searched.get(term)
         if found is None:
-            forms = frozenset(form.lower() for form in self._forms.get(term, ()) if form.isascii())
+            forms = self._forms.get(term, [])
             # character by character, as wanted here (not by path components)
-            shared = os.path.commonprefix(list(forms))  # noqa: RUF071
-            found = self._lowered[term] = (shared, forms)
+            shared = os.path.commonprefix(forms)  # noqa: RUF071
+            found = self._searched[term] = (shared, frozenset(forms))
         return found
 
     def spans(self, text: str, wanted: Collection[str]) -> list[tuple[str, int, int]]:
         """(term, start, end) of each of the ``wanted`` terms in ``text``, in text order."""
+        if not text.isascii():
+            return find_terms(text, wanted)
+        lowered = text.lower()  # ASCII: every offset and every word character kept
         found: list[tuple[str, int, int]] = []
-        if text.isascii():  # lowercasing keeps every offset and every word character
-            lowered = text.lower()
-            for term in wanted:
-                shared, forms = self._lowercase(term)
-                if len(shared) < self._MIN_SHARED:
-                    found += _places(lowered, term, forms)
-                    continue
-                start = lowered.find(shared)
-                while start >= 0:
-                    token = _TOKENS.match(lowered, start)
-                    if token and token.group() in forms and _starts_token(lowered, start):
-                        found.append((term, start, token.end()))
-                    start = lowered.find(shared, start + 1)
-        else:
-            for term in wanted:
-                found += _places(text, term, self._forms.get(term, ()))
+        for term in wanted:
+            shared, forms = self._search(term)
+            if len(shared) >= self._MIN_SHARED:
+                starts = _places(lowered, shared)
+            else:  # two forms ("ad", "ads") can be found at the start of one token
+                starts = sorted({place for form in forms for place in _places(lowered, form)})
+            for start in starts:
+                token = _TOKENS.match(lowered, start)
+                if token and token.group() in forms and _starts_token(lowered, start):
+                    found.append((term, start, token.end()))
         found.sort(key=lambda match: match[1])
         return found
 
 
-def _places(text: str, term: str, forms: Iterable[str]) -> list[tuple[str, int, int]]:
-    """(term, start, end) wherever one of ``forms`` is a whole token of ``text``."""
+def _places(text: str, piece: str) -> list[int]:
+    """Where ``piece`` is in ``text``."""
     found = []
-    for form in forms:
-        start = text.find(form)
-        while start >= 0:
-            end = start + len(form)
-            if _starts_token(text, start) and _ends_token(text, end):
-                found.append((term, start, end))
-            start = text.find(form, start + 1)
+    start = text.find(piece)
+    while start >= 0:
+        found.append(start)
+        start = text.find(piece, start + 1)
     return found
