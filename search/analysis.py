@@ -7,16 +7,16 @@ terms lives here and nowhere else.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
 from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from importlib import resources
 from itertools import count, pairwise
 from pathlib import Path
 from pickle import dumps
 
+import numpy as np
 from whoosh.analysis import (
     Analyzer,
     CharsetFilter,
@@ -254,48 +254,60 @@ class SurfaceForms:
 
     Snippets look for a question's few terms in ten answers per search, and tokenising and
     stemming whole answers for it was half the time of a search. The build met every token
-    of every answer (``FastAnalyzer.tokens``) and saves each term's forms, lowercased
-    ("kidneys", "kidney" for "kidney"): a token's term depends only on the token lowercased.
-    In an ASCII answer (99% of MedQuAD's) lowercased, a term is found by one ``str.find`` (in
-    C) for the start its forms share, and each place kept when the whole token there is one of
-    them; other answers are analysed (``find_terms``). A regular expression of all the forms
-    would scan faster but costs more to compile, per question, than the search it serves (~8
-    µs a form). For text the build analysed, ``spans`` finds what ``find_terms`` finds
-    (tests/test_analysis.py).
+    of every answer (``FastAnalyzer.tokens``) and saves each answer term's forms, lowercased
+    ("kidneys kidney" for "kidney"; a token's term depends only on the token lowercased), one
+    line per term in the order of the postings' term numbers: 0.7 MB on MedQuAD, kept as one
+    string in each worker. In an ASCII answer (99% of MedQuAD's) lowercased, a term is found
+    by one ``str.find`` (in C) for the start its forms share, and each place kept when the
+    whole token there is one of them; other answers are analysed (``find_terms``). A regular
+    expression of all the forms would scan faster but costs more to compile, per question,
+    than the search it serves (~8 µs a form). For text the build analysed, ``spans`` finds
+    what ``find_terms`` finds (tests/test_analysis.py).
     """
 
-    FILENAME = "surface.json"
+    FILENAME = "surface.txt"
     # A shared start shorter than this is found too often ("ad" for "ad", "added", "ads"):
     # such a term's forms are searched one by one.
     _MIN_SHARED = 3
+    _CACHE_SIZE = 20_000  # terms' forms, as sets, for the terms questions ask about
 
-    def __init__(self, forms: Mapping[str, list[str]]) -> None:
-        self._forms = forms
+    def __init__(self, numbers: Mapping[str, int], lines: str) -> None:
+        """``lines``: the forms of the term numbered ``i`` in ``numbers`` on line ``i``."""
+        self._numbers = numbers
+        self._lines = lines
+        ends = np.flatnonzero(np.frombuffer(lines.encode("ascii"), dtype=np.uint8) == ord("\n"))
+        self._starts = np.r_[0, ends + 1]
         self._searched: dict[str, tuple[str, frozenset[str]]] = {}
 
     @classmethod
-    def of_tokens(cls, tokens: Mapping[str, str]) -> SurfaceForms:
-        """From each token as written and its term (``FastAnalyzer.tokens``)."""
+    def of_tokens(cls, tokens: Mapping[str, str], terms: Sequence[str]) -> SurfaceForms:
+        """The forms of ``terms`` (numbered in that order) among ``tokens``: each token met,
+        as written, and its term (``FastAnalyzer.tokens``)."""
         forms: dict[str, set[str]] = {}
         for token, term in tokens.items():
             if term and token.isascii():
                 forms.setdefault(term, set()).add(token.lower())
-        return cls({term: sorted(found) for term, found in forms.items()})
+        lines = "".join(" ".join(sorted(forms.get(term, ()))) + "\n" for term in terms)
+        return cls({term: number for number, term in enumerate(terms)}, lines)
 
     def save(self, directory: Path) -> None:
-        (directory / self.FILENAME).write_text(json.dumps(self._forms), encoding="utf-8")
+        (directory / self.FILENAME).write_text(self._lines, encoding="ascii")
 
     @classmethod
-    def load(cls, directory: Path) -> SurfaceForms:
-        return cls(json.loads((directory / cls.FILENAME).read_text(encoding="utf-8")))
+    def load(cls, directory: Path, numbers: Mapping[str, int]) -> SurfaceForms:
+        return cls(numbers, (directory / cls.FILENAME).read_text(encoding="ascii"))
 
     def _search(self, term: str) -> tuple[str, frozenset[str]]:
         """The start shared by ``term``'s forms, and the forms."""
         found = self._searched.get(term)
         if found is None:
-            forms = self._forms.get(term, [])
+            number = self._numbers.get(term)
+            start, end = (0, 0) if number is None else self._starts[number : number + 2]
+            forms = self._lines[start:end].split()
             # character by character, as wanted here (not by path components)
             shared = os.path.commonprefix(forms)  # noqa: RUF071
+            if len(self._searched) >= self._CACHE_SIZE:
+                self._searched.clear()
             found = self._searched[term] = (shared, frozenset(forms))
         return found
 
@@ -307,6 +319,8 @@ class SurfaceForms:
         found: list[tuple[str, int, int]] = []
         for term in wanted:
             shared, forms = self._search(term)
+            if not forms:
+                continue
             if len(shared) >= self._MIN_SHARED:
                 starts = _places(lowered, shared)
             else:  # two forms ("ad", "ads") can be found at the start of one token

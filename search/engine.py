@@ -291,7 +291,7 @@ class Engine:
             index = FileStorage(str(path), supports_mmap=False).open_index()
             postings = Postings(path)
             splitter = SentenceSplitter.load(path)
-            surface = SurfaceForms.load(path)
+            surface = SurfaceForms.load(path, postings.fields["body"].terms)
             foci = indexing.read_foci(path)
         except DAMAGED as exc:
             raise IndexUnavailable(f"{path}: cannot open index: {exc}") from exc

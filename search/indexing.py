@@ -494,7 +494,7 @@ def _save_analysed(results: list[ShareResult], directory: Path) -> None:
             first.foci.setdefault(key, {}).update(names)
         first.tokens.update(other.tokens)
     first.postings.save(directory)
-    SurfaceForms.of_tokens(first.tokens).save(directory)
+    SurfaceForms.of_tokens(first.tokens, sorted(first.postings.vocab["body"])).save(directory)
     save_foci({key: list(names) for key, names in first.foci.items()}, directory)
     first.vocabulary.save(directory)
     # Nothing is needed from them after this; the builder process stays small.

@@ -196,7 +196,7 @@ def test_indexed_text_finds_the_terms_term_spans_finds(text: str, question: str)
     (``SurfaceForms``): the same places, as whole tokens, as analysing the answer would."""
     analyzer = FastAnalyzer()
     analyzer.terms(text)  # the build analyses every answer it stores
-    forms = SurfaceForms.of_tokens(analyzer.tokens())
+    forms = SurfaceForms.of_tokens(analyzer.tokens(), sorted(set(terms(text))))
     wanted = set(terms(question)) | set(terms(text)[:2])
     assert forms.spans(text, wanted) == find_terms(text, wanted)
 
