@@ -6,7 +6,9 @@ import re
 import pytest
 
 from search import Engine
-from search.analysis import unique_terms
+from search.analysis import SurfaceForms, find_terms, terms, unique_terms
+from search.indexing import current_build
+from search.postings import Postings
 from search.questions import parse
 from search.sentences import SentenceSplitter, sample, train
 from search.snippets import MAX_CHARS, MIN_CHARS, make_snippet, plain_text
@@ -230,3 +232,20 @@ def test_sentences_from_pieces_are_punkts_sentences(splitter: SentenceSplitter, 
             if span not in found:
                 found.append(span)
     assert found == splitter.spans(text)
+
+
+@pytest.mark.parametrize("index", ["starter_index", "medquad_index"])
+def test_a_build_finds_the_terms_of_its_answers_where_analysis_does(
+    index: str, request: pytest.FixtureRequest
+) -> None:
+    """The engine finds a question's terms in an answer by the forms its build saved, numbered
+    as the postings' terms: for answers of a build (MedQuAD's from both build processes) and
+    every term in them, the same places as analysing the answer."""
+    build = current_build(request.getfixturevalue(index))
+    assert build is not None
+    postings = Postings(build)
+    forms = SurfaceForms.load(build, postings.fields["body"].terms)
+    for ord_ in range(0, postings.documents, max(1, postings.documents // 500)):
+        body = postings.body(ord_)
+        wanted = set(terms(body))
+        assert forms.spans(body, wanted) == find_terms(body, wanted)
