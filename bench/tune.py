@@ -20,7 +20,7 @@ from ir_measures import ScoredDoc
 from bench.common import SHARED_DATA, table
 from search import Engine
 from search.engine import Candidate
-from search.evaluation import FRESH, DevSet, development_sets, measure
+from search.evaluation import FRESH_SETS, DevSet, development_sets, measure
 from search.ranking import FEATURES, WEIGHTS, Weights, score
 
 PARAPHRASE = Path(__file__).resolve().parents[1] / "eval" / "paraphrase.tsv"
@@ -75,7 +75,8 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--first-stage", action="store_true", help="also tune field weights")
     args = parser.parse_args()
-    sets = development_sets(Engine(args.index).documents(), SHARED_DATA, PARAPHRASE, fresh=FRESH)
+    stored = Engine(args.index).documents()
+    sets = development_sets(stored, SHARED_DATA, PARAPHRASE, fresh=FRESH_SETS)
     start = tune_first_stage(args.index, sets) if args.first_stage else WEIGHTS
     if args.first_stage:
         print("first stage:", {name: getattr(start, name) for name in FIRST_STAGE})
