@@ -205,6 +205,28 @@ def asked_types(text: str) -> tuple[str, ...]:
     return specific or found
 
 
+def subject_line(text: str) -> str:
+    """A message's subject line: a short first line with more below it ("" when none)."""
+    lines = text.strip().split("\n", 1)
+    if len(lines) == 2 and lines[1].strip() and len(lines[0].split()) <= 12:
+        return lines[0]
+    return ""
+
+
+def ordered_types(text: str, asked: str) -> tuple[str, ...]:
+    """The types ``asked`` (the part of ``text`` that asks) asks for, most specific first,
+    except that those the message's subject line names come first: the subject is the
+    writer's own summary ("Tests for haemophilia"), while the story below it brings in other
+    cues ("genetic", "carrier"). LiveQA tune: MRR@10 .662 → .675, S@1 .575 → .600 (the
+    paraphrase sets have no subject lines: unchanged)."""
+    found = asked_types(asked)
+    subject = subject_line(text)
+    if len(found) < 2 or not subject:
+        return found
+    first = [t for t in asked_types(subject) if t in found]
+    return (*first, *(t for t in found if t not in first))
+
+
 def article_types(types: Iterable[str]) -> tuple[str, ...]:
     """The article ``qtype`` values that answer these question types."""
     found: dict[str, None] = {}
@@ -610,6 +632,7 @@ def parse(
     if len(unique) > weights.max_terms and idf is not None:
         keep = set(sorted(unique, key=idf, reverse=True)[: weights.max_terms])
         unique = [t for t in unique if t in keep]
+    types = ordered_types(cleaned, asked)
     table = curated() if synonyms is None else synonyms
     expansions = tuple(
         dict.fromkeys(alt for match in table.find(words) for alt in match.alternatives)
@@ -617,8 +640,8 @@ def parse(
     return Question(
         text=text,
         terms=tuple(unique[: weights.max_terms]),
-        types=asked_types(asked) or ("information",),
-        typed=bool(asked_types(asked)),
+        types=types or ("information",),
+        typed=bool(types),
         foci=tuple(found),
         expansions=expansions[: weights.max_expansions],
     )

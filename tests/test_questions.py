@@ -14,6 +14,7 @@ from search.questions import (
     normalise,
     parse,
     question_types,
+    subject_line,
 )
 from search.ranking import WEIGHTS
 from search.synonyms import SynonymTable, curated, parse_groups
@@ -110,6 +111,26 @@ def test_question_types_are_recognised(question: str, kind: str) -> None:
 def test_information_only_when_nothing_more_specific_is_asked() -> None:
     assert question_types("what are the symptoms of diabetes") == ("symptoms",)
     assert question_types("gout") == ("information",)
+
+
+def test_a_message_subject_line_is_its_short_first_line() -> None:
+    message = "Tests for haemophilia\nMy brother is a carrier."
+    assert subject_line(message) == "Tests for haemophilia"
+    assert subject_line("is cystic fibrosis hereditary") == ""
+    assert subject_line("Short first line\n   ") == ""  # nothing below it: not a subject
+    long_first = "my son has had a rash on his arms and legs for weeks now and it will not go"
+    assert subject_line(f"{long_first}\nwhat is it?") == ""
+
+
+def test_the_kind_of_answer_a_subject_line_names_comes_first() -> None:
+    message = (
+        "Tests for haemophilia\nMy brother is a carrier of the gene. Are blood clotting assays"
+        " always positive if one has mild haemophilia?"
+    )
+    assert parse(message).types[0] == "diagnosis"
+    assert {"inheritance", "genetic changes"} <= set(parse(message).types)
+    # Without the subject line the most specific kind asked for comes first, as before.
+    assert parse(message.split("\n", 1)[1]).types[0] == "genetic changes"
 
 
 def test_question_types_map_to_the_article_types_that_answer_them() -> None:
