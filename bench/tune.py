@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from ir_measures import ScoredDoc
 
 from bench.common import SHARED_DATA, table
-from search import Engine
+from search import Engine, ranking
 from search.engine import Candidate
 from search.evaluation import FRESH_SETS, DevSet, development_sets, measure
 from search.ranking import FEATURES, WEIGHTS, Weights, score
@@ -30,10 +30,15 @@ GRID = (0.0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.2, 2.0, 3.0)
 def scored(dev: DevSet, pools: dict[str, list[Candidate]], weights: Weights) -> list[ScoredDoc]:
     docs = []
     for topic in dev.topics:
-        ranked = sorted(pools[topic.qid], key=lambda c: score(c.features, weights), reverse=True)
+        ranked = ranking.ranked(
+            pools[topic.qid],
+            lambda c: (score(c.features, weights), c.features["bm25"]),
+            lambda c: ranking.same_answer(c.fields),
+            weights,
+        )
         docs += [
-            ScoredDoc(topic.qid, c.fields["id"], score(c.features, weights) + 1e-9 * -i)
-            for i, c in enumerate(ranked[:10])
+            ScoredDoc(topic.qid, c.fields["id"], value + 1e-9 * -i)
+            for i, (value, c) in enumerate(ranked[:10])
         ]
     return docs
 

@@ -377,22 +377,23 @@ class Engine:
         correction = build.speller.correct(text)
         question = self._parse(correction or text, build)
         pool = self._candidates(build, question, filters, need=offset + limit)
-        ranked = sorted(
+        ranked = ranking.ranked(
             pool.candidates,
-            key=lambda c: (ranking.score(c.features, self.weights), c.features["bm25"]),
-            reverse=True,
+            lambda c: (ranking.score(c.features, self.weights), c.features["bm25"]),
+            lambda c: ranking.same_answer(c.fields),
+            self.weights,
         )[offset : offset + limit]
         terms = set(question.terms)
         synonyms = set(chain.from_iterable(question.expansions))
         hits = [
             _hit(
                 c.fields,
-                ranking.score(c.features, self.weights),
+                value,
                 make_snippet(
                     build.postings.body(c.ord), terms, build.splitter, expansions=synonyms
                 ),
             )
-            for c in ranked
+            for value, c in ranked
         ]
         return Results(
             query=text,
