@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -683,11 +684,17 @@ def focus_keys(question: Question) -> list[str]:
     return list(dict.fromkeys(k for focus in question.foci for k in (*focus.keys, *focus.variants)))
 
 
-def asked(question: Question) -> Asked:
-    """The question as the second stage sees it."""
+def asked(question: Question, inferred: Sequence[str] = ()) -> Asked:
+    """The question as the second stage sees it. ``inferred``: foci its words name though it
+    names no focus (``foci_named_by_words``): the first is its focus when none was found,
+    otherwise they count as other names for the focus found."""
     words = set(question.terms).union(*question.expansions)
-    primary = frozenset(question.foci[0].keys) if question.foci else frozenset()
-    variants = frozenset(question.foci[0].variants) - primary if question.foci else frozenset()
+    if question.foci:
+        primary = frozenset(question.foci[0].keys)
+        variants = frozenset((*question.foci[0].variants, *inferred)) - primary
+    else:
+        primary = frozenset(inferred[:1])
+        variants = frozenset(inferred[1:]) - primary
     wanted = frozenset(article_types(question.types[:1]))
     if not question.typed:
         # Nothing asked for a kind of answer: an overview is likelier than any other kind, but
@@ -706,6 +713,35 @@ def asked(question: Question) -> Asked:
         types=wanted,
         other_types=others,
     )
+
+
+def foci_named_by_words(
+    question: Question,
+    answers: Callable[[str], Sequence[str]],
+    sizes: Mapping[str, int],
+    weights: Weights = WEIGHTS,
+) -> tuple[str, ...]:
+    """Foci named by a rare word of the question outside the focus names found in it.
+
+    ``answers(word)``: the focus key of each article whose answer has the word ("" for one
+    without a focus), or () when the word is in more than ``weights.naming_df`` answers;
+    ``sizes``: each focus key's number of articles. A word names a focus when at least two of
+    its answers are about the focus, and they are at least half of the word's answers and half
+    of the focus's articles: "CML" is in the answers about chronic myelogenous leukemia and
+    in few others, though no name of the focus is written so.
+    """
+    covered = {word for focus in question.foci for word in focus.phrase}
+    found: dict[str, None] = {}
+    for word in question.terms:
+        if word in covered:
+            continue
+        keys = answers(word)
+        if not keys or len(keys) > weights.naming_df:
+            continue
+        key, count = Counter(keys).most_common(1)[0]
+        if key and count >= 2 and 2 * count >= len(keys) and 2 * count >= sizes.get(key, 0):
+            found[key] = None
+    return tuple(found)
 
 
 def idf_from(doc_frequency: Callable[[str], int], documents: int) -> Callable[[str], float]:

@@ -11,6 +11,7 @@ from search.questions import (
     asked_part,
     build_query,
     derived_names,
+    foci_named_by_words,
     normalise,
     parse,
     question_types,
@@ -319,3 +320,39 @@ def test_roman_numerals_of_types_and_factors_are_also_named_in_digits() -> None:
     assert "factor 13 deficiency" in derived_names("factor XIII deficiency")
     assert derived_names("triple X syndrome") == []
     assert derived_names("What I need to know about Gas") == ["Gas"]
+
+
+# Where each word is used: the focus key of each answer that has it.
+ANSWERS = {
+    "sma": ["spinal muscular atrophi"] * 3 + ["", "stroke"],
+    "babi": ["spinal muscular atrophi"] * 3 + ["stroke"] * 40,  # common: no name
+    "floppi": ["spinal muscular atrophi", "stroke", "diabet"],  # in no focus's answers mostly
+}
+SIZES = {"spinal muscular atrophi": 5, "stroke": 60, "diabet": 40}
+
+
+def _answers(word: str) -> list[str]:
+    keys = ANSWERS.get(word, [])
+    return keys if len(keys) <= 40 else []
+
+
+def test_a_rare_word_used_mostly_in_one_focus_answers_names_that_focus() -> None:
+    question = parse("is there any treatment for SMA in floppy babies")
+    assert not question.foci
+    named = foci_named_by_words(question, _answers, SIZES)
+    assert named == ("spinal muscular atrophi",)
+    wanted = asked(question, named)
+    assert wanted.focus_keys == {"spinal muscular atrophi"}
+
+
+def test_words_of_a_focus_found_and_words_of_a_big_focus_name_nothing() -> None:
+    question = parse("sma and stroke", foci=FOCI)
+    named = foci_named_by_words(question, _answers, SIZES)
+    assert named == ("spinal muscular atrophi",)
+    # The focus found stays the question's focus; the named one is another name for it.
+    wanted = asked(question, named)
+    assert wanted.focus_keys == {"stroke"}
+    assert "spinal muscular atrophi" in wanted.variant_keys
+    # Two answers of a focus with 60 articles are not half of it: "stroke" is not named so.
+    few = {"sma": ["stroke", "stroke"]}
+    assert foci_named_by_words(parse("sma"), lambda w: few.get(w, []), SIZES) == ()
