@@ -356,3 +356,22 @@ def test_words_of_a_focus_found_and_words_of_a_big_focus_name_nothing() -> None:
     # Two answers of a focus with 60 articles are not half of it: "stroke" is not named so.
     few = {"sma": ["stroke", "stroke"]}
     assert foci_named_by_words(parse("sma"), lambda w: few.get(w, []), SIZES) == ()
+
+
+def test_the_most_specific_focus_named_comes_first() -> None:
+    foci = FocusIndex(
+        {
+            "high blood pressur": ["High blood pressure"],
+            "liddl syndrom": ["Liddle syndrome"],
+            "blood": ["Blood"],
+        }
+    )
+    rarity = {"high": 2.0, "blood": 1.5, "pressur": 2.5, "liddl": 9.0, "syndrom": 2.0}
+    question = parse(
+        "my son has high blood pressure and the doctor mentioned Liddle syndrome",
+        foci=foci,
+        idf=lambda t: rarity.get(t, 4.0),
+    )
+    # The longer name is found too, but the rarer one is what the question is about.
+    assert [f.keys for f in question.foci] == [("liddl syndrom",), ("high blood pressur",)]
+    assert asked(question).focus_keys == {"liddl syndrom"}
