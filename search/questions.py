@@ -206,6 +206,21 @@ def asked_types(text: str) -> tuple[str, ...]:
     return specific or found
 
 
+_SURFACE_WORD = re.compile(r"\w+")
+
+
+def without_name(text: str, name: Sequence[str]) -> str:
+    """``text`` with the words of a focus name (given as index terms) blanked out."""
+    wanted = frozenset(name)
+    starts = frozenset(term[:4] for term in wanted)
+
+    def blank(match: re.Match[str]) -> str:
+        word = match.group().lower()
+        return "_" if word[:4] in starts and stem(word) in wanted else match.group()
+
+    return _SURFACE_WORD.sub(blank, text)
+
+
 def subject_line(text: str) -> str:
     """A message's subject line: a short first line with more below it ("" when none)."""
     lines = text.strip().split("\n", 1)
@@ -643,6 +658,13 @@ def parse(
         keep = set(sorted(unique, key=idf, reverse=True)[: weights.max_terms])
         unique = [t for t in unique if t in keep]
     types = ordered_types(cleaned, asked)
+    if found and len(types) > 1:
+        # A kind of answer named only by the focus's own name comes after those the rest of
+        # the question asks for: "symptoms of Albright hereditary osteodystrophy" asks for
+        # symptoms first. (It stays: a question about a hereditary illness often asks about
+        # inheritance, "I have hereditary spherocytosis, will my kids get it".)
+        outside = ordered_types(*(without_name(t, found[0].phrase) for t in (cleaned, asked)))
+        types = (*outside, *(t for t in types if t not in outside))
     table = curated() if synonyms is None else synonyms
     expansions = tuple(
         dict.fromkeys(alt for match in table.find(words) for alt in match.alternatives)

@@ -16,6 +16,7 @@ from search.questions import (
     parse,
     question_types,
     subject_line,
+    without_name,
 )
 from search.ranking import WEIGHTS
 from search.synonyms import SynonymTable, curated, parse_groups
@@ -375,3 +376,22 @@ def test_the_most_specific_focus_named_comes_first() -> None:
     # The longer name is found too, but the rarer one is what the question is about.
     assert [f.keys for f in question.foci] == [("liddl syndrom",), ("high blood pressur",)]
     assert asked(question).focus_keys == {"liddl syndrom"}
+
+
+def test_a_kind_of_answer_named_only_by_the_focus_name_comes_last() -> None:
+    foci = FocusIndex(
+        {"albright hereditari osteodystrophi": ["Albright hereditary osteodystrophy"]}
+    )
+    question = parse("symptoms of Albright hereditary osteodystrophy", foci=foci)
+    assert question.types == ("symptoms", "inheritance")
+    # Named by nothing else, it is still what is asked for.
+    spherocytosis = FocusIndex({"hereditari spherocytosi": ["Hereditary spherocytosis"]})
+    alone = parse("I have hereditary spherocytosis, what should I know", foci=spherocytosis)
+    assert alone.types[0] == "inheritance"
+
+
+def test_without_name_blanks_only_the_words_of_the_name() -> None:
+    phrase = ("albright", "hereditari", "osteodystrophi")
+    text = "Symptoms of Albright Hereditary osteodystrophy?"
+    assert without_name(text, phrase) == "Symptoms of _ _ _?"
+    assert without_name("is it inherited", phrase) == "is it inherited"
