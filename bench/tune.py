@@ -35,10 +35,11 @@ def scored(dev: DevSet, pools: dict[str, list[Candidate]], weights: Weights) -> 
             lambda c: (score(c.features, weights), c.features["bm25"]),
             lambda c: ranking.same_answer(c.fields),
             weights,
+            limit=10,
         )
         docs += [
             ScoredDoc(topic.qid, c.fields["id"], value + 1e-9 * -i)
-            for i, (value, c) in enumerate(ranked[:10])
+            for i, (value, c) in enumerate(ranked)
         ]
     return docs
 

@@ -406,7 +406,8 @@ class Engine:
             lambda c: (ranking.score(c.features, self.weights), c.features["bm25"]),
             lambda c: ranking.same_answer(c.fields),
             self.weights,
-        )[offset : offset + limit]
+            limit=offset + limit,
+        )[offset:]
         terms = set(question.terms)
         synonyms = set(chain.from_iterable(question.expansions))
         hits = [

@@ -12,6 +12,7 @@ reported.
 from __future__ import annotations
 
 import functools
+import heapq
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
@@ -171,23 +172,42 @@ def ranked(
     score: Callable[[_Item], tuple[float, float]],
     group: Callable[[_Item], Hashable],
     weights: Weights = WEIGHTS,
+    limit: int | None = None,
 ) -> list[tuple[float, _Item]]:
-    """(score, item) best first, each item's score less ``weights.duplicate`` for every
-    better-scored item of its group (the same focus and type: another source's copy of the
-    same answer). ``score`` gives (score, tie-breaker); ties keep the order of ``items``."""
+    """The best ``limit`` items (all by default) as (score, item), best first.
+
+    An item's score is ``score(item)[0]`` less ``weights.duplicate`` for every better-scored
+    item of its group (the same focus and type: another source's copy of the same answer);
+    ``score(item)[1]`` breaks ties, then the order of ``items``. Copies wait in a heap until
+    nothing better is left, so only the items up to the ``limit``-th are looked at further
+    (a question's ~100 candidates cost ~10 µs more than sorting them, not ~60).
+    """
     scores = [score(item) for item in items]
     order = sorted(range(len(items)), key=scores.__getitem__, reverse=True)
-    seen: dict[Hashable, int] = {}
+    wanted = len(items) if limit is None else min(limit, len(items))
     duplicate = weights.duplicate
-    adjusted = []
+    seen: dict[Hashable, int] = {}
+    waiting: list[tuple[float, float, int, int]] = []  # copies: (-score, -tie, place, index)
+    best: list[tuple[float, _Item]] = []
     for place, i in enumerate(order):
         value, tie = scores[i]
+        # A waiting copy as good as this item was placed before it: it goes first.
+        while waiting and len(best) < wanted and (-waiting[0][0], -waiting[0][1]) >= (value, tie):
+            copy_score, _, _, j = heapq.heappop(waiting)
+            best.append((-copy_score, items[j]))
+        if len(best) >= wanted:
+            return best
         key = group(items[i])
         copies = seen.get(key, 0)
         seen[key] = copies + 1
-        adjusted.append((value - duplicate * copies if copies else value, tie, -place, i))
-    adjusted.sort(reverse=True)
-    return [(value, items[i]) for value, _, _, i in adjusted]
+        if copies:
+            heapq.heappush(waiting, (duplicate * copies - value, -tie, place, i))
+        else:
+            best.append((value, items[i]))
+    while waiting and len(best) < wanted:
+        copy_score, _, _, j = heapq.heappop(waiting)
+        best.append((-copy_score, items[j]))
+    return best
 
 
 def same_answer(fields: Mapping[str, Any]) -> Hashable:

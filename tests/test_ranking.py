@@ -3,6 +3,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from search.ranking import (
     VARIANT,
     WEIGHTS,
@@ -117,3 +120,31 @@ def test_articles_without_a_focus_are_never_copies_of_one_another() -> None:
         {"id": "c", "focus_key": "asthma", "qtype": "information", "score": 1.5},
     ]
     assert [value for value, _ in ranked(items, _by_score, same_answer)] == [2.0, 1.9, 1.5]
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("abc"), st.sampled_from((0.0, 0.5, 1.0, 2.0, 2.5, 3.0))),
+        max_size=30,
+    ),
+    st.integers(min_value=0, max_value=35),
+)
+def test_the_best_few_are_the_first_of_the_whole_order(
+    drawn: list[tuple[str, float]], limit: int
+) -> None:
+    items = [
+        {"id": str(i), "focus_key": key, "qtype": "symptoms", "score": value}
+        for i, (key, value) in enumerate(drawn)
+    ]
+    # The whole order, written plainly: each copy's score less 0.5 per better copy before it.
+    first = sorted(range(len(items)), key=lambda i: -items[i]["score"])
+    seen: dict[str, int] = {}
+    adjusted = []
+    for place, i in enumerate(first):
+        copies = seen.get(items[i]["focus_key"], 0)
+        seen[items[i]["focus_key"]] = copies + 1
+        adjusted.append((items[i]["score"] - WEIGHTS.duplicate * copies, -place, items[i]["id"]))
+    whole = [item_id for _, _, item_id in sorted(adjusted, reverse=True)]
+    assert _order(items) == whole
+    few = ranked(items, _by_score, same_answer, limit=limit)
+    assert [item["id"] for _, item in few] == whole[:limit]
