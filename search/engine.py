@@ -22,6 +22,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
@@ -182,6 +183,29 @@ class _Build:
     @functools.cached_property
     def completer(self) -> Completer:
         return Completer(self.vocabulary, self.speller)
+
+    @functools.cached_property
+    def focus_numbers(self) -> tuple[list[str], Any, dict[str, int]]:
+        """Focus keys, each article's focus as a number into them (-1: none), and each
+        focus's number of articles: for the foci a question's rare words name."""
+        keys = sorted(self.postings.by_focus)
+        numbers = np.full(self.postings.documents, -1, dtype=np.int32)
+        for number, key in enumerate(keys):
+            numbers[self.postings.by_focus[key]] = number
+        sizes = {key: len(ords) for key, ords in self.postings.by_focus.items()}
+        return keys, numbers, sizes
+
+    def answers_with(self, word: str, most: int) -> list[str]:
+        """The focus key of each article whose answer has ``word`` ("": none), or [] when
+        more than ``most`` answers have it."""
+        body = self.postings.fields["body"]
+        if not 0 < body.doc_frequency(word) <= most:
+            return []
+        found = body.postings(word)
+        if found is None:
+            return []
+        keys, numbers, _ = self.focus_numbers
+        return [keys[n] if n >= 0 else "" for n in numbers[found[0]].tolist()]
 
 
 _P = ParamSpec("_P")
@@ -389,17 +413,19 @@ class Engine:
         correction = build.speller.correct(text)
         question = self._parse(correction or text, build)
         pool = self._candidates(build, question, filters, need=offset + limit)
-        ranked = sorted(
+        ranked = ranking.ranked(
             pool.candidates,
-            key=lambda c: (ranking.score(c.features, self.weights), c.features["bm25"]),
-            reverse=True,
-        )[offset : offset + limit]
+            lambda c: (ranking.score(c.features, self.weights), c.features["bm25"]),
+            lambda c: ranking.same_answer(c.fields),
+            self.weights,
+            limit=offset + limit,
+        )[offset:]
         terms = set(question.terms)
         synonyms = set(chain.from_iterable(question.expansions))
         hits = [
             _hit(
                 c.fields,
-                ranking.score(c.features, self.weights),
+                value,
                 make_snippet(
                     build.postings.body(c.ord),
                     terms,
@@ -408,7 +434,7 @@ class Engine:
                     find=build.surface.spans,
                 ),
             )
-            for c in ranked
+            for value, c in ranked
         ]
         return Results(
             query=text,
@@ -453,14 +479,21 @@ class Engine:
             allowed,
         )
         bm25 = dict(matches.best(max(self.weights.candidates, need)))
-        about = postings.about(questions.focus_keys(question))
+        most = self.weights.naming_df
+        inferred = questions.foci_named_by_words(
+            question,
+            lambda word: build.answers_with(word, most),
+            build.focus_numbers[2],
+            self.weights,
+        )
+        about = postings.about([*questions.focus_keys(question), *inferred])
         if allowed is not None:
             about = about[allowed[about]]
         extra = [int(o) for o in about if o not in bm25]
         for ord_ in extra[: self.weights.candidates]:
             bm25[ord_] = 0.0
         best = max(bm25.values(), default=0.0)
-        asked = questions.asked(question)
+        asked = questions.asked(question, inferred)
         candidates = []
         for ord_, score in bm25.items():
             fields = postings.article(ord_)
