@@ -128,17 +128,18 @@ def index(
     result so far (all but the segment): a worker sends it on, so the builder can save the
     numpy postings and the vocabulary while the workers write their segments."""
     started = time.process_time()
-    result = ShareResult()
     analyzer = FastAnalyzer()
+    # (the postings writer numbers terms as the analyzer does: the same list)
+    result = ShareResult(postings=PostingsWriter(analyzer.names))
     builder = SegmentBuilder(FileStorage(str(directory)), build_schema())
     try:
         for ends_file, articles in groups:
             for article in articles:
                 focus_key = " ".join(analyzer.terms(article.focus))
                 doc = document(article, focus_key)
-                analysed = {name: analyzer.analyse(doc[name]) for name in POSTING_FIELDS}
-                builder.add(doc, {name: found[1] for name, found in analysed.items()})
-                result.postings.add(doc, {name: found[0] for name, found in analysed.items()})
+                numbers = {name: analyzer.numbers(doc[name]) for name in POSTING_FIELDS}
+                builder.add(doc, numbers)
+                result.postings.add(doc, numbers)
                 if focus_key:
                     names = result.foci.setdefault(focus_key, {})
                     names.update(dict.fromkeys((article.focus, *article.synonyms)))
@@ -154,7 +155,7 @@ def index(
         builder.cancel()
         raise
     if result.indexed:
-        result.segment = builder.finish()
+        result.segment = builder.finish(result.postings)
     else:
         builder.cancel()
     result.cpu["index"] = result.cpu.get("index", 0.0) + time.process_time() - started
