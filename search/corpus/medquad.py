@@ -102,9 +102,11 @@ def read(file: Path, root: Path) -> Iterator[Article | Problem]:
         question = pair.find(question_tag)
         pid = pair.get("pid", "")
         qid = question.get("qid", pid) if question is not None else pid
-        title = _question(question.text if question is not None else "")
+        asked = (question.text if question is not None else "") or ""
         body = _clean(pair.findtext(answer_tag))
-        if not title:
+        # (``_clean`` empties exactly the blank texts; two pairs in three have no answer, so
+        # their question is not cleaned)
+        if not asked.strip():
             yield Problem(str(file), None, f"pair {qid}: no question text")
             continue
         if not body:
@@ -112,7 +114,7 @@ def read(file: Path, root: Path) -> Iterator[Article | Problem]:
             continue
         yield Article(
             id=f"{source}_{file.stem}_{pid}",
-            title=title,
+            title=_question(asked),
             body=body,
             url=url,
             source=source,
