@@ -166,20 +166,18 @@ class SegmentBuilder:
         gaps = np.diff(positions, prepend=0)
         gaps[starts] = positions[starts]
         many = counts > 1
-        encoded = iter(_encode_many(gaps[np.repeat(many, counts)], counts[many]))
-        firsts = positions[starts].tolist()
+        values = np.empty(len(counts), dtype=object)
+        values[many] = _encode_many(gaps[np.repeat(many, counts)], counts[many])
+        firsts = positions[starts[~many]]
         if WHOOSH_BYTES:
-            return [
-                next(encoded) if many else encode_positions([p])
-                for p, many in zip(firsts, many.tolist(), strict=True)
-            ]
-        single = self._single
-        if firsts and max(firsts) >= len(single):
-            single.extend(encode_positions([p]) for p in range(len(single), max(firsts) + 1))
-        return [
-            next(encoded) if many else single[p]
-            for p, many in zip(firsts, many.tolist(), strict=True)
-        ]
+            values[~many] = [encode_positions([p]) for p in firsts.tolist()]
+        else:
+            single = self._single
+            end = int(firsts.max(initial=-1)) + 1
+            single.extend(encode_positions([p]) for p in range(len(single), end))
+            values[~many] = np.array(single, dtype=object)[firsts]
+        encoded: list[bytes] = values.tolist()
+        return encoded
 
     def _whole_postings(self, name: str) -> _FieldPostings:
         found = self._whole[name]
