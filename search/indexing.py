@@ -46,6 +46,7 @@ from search.shares import (
     articles,
     brief,
     index,
+    kept_freed_memory,
     read,
     start_call,
     start_share,
@@ -253,7 +254,8 @@ def _write(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _write_all(files, directory, strict, progress, procs)
+        with kept_freed_memory():
+            return _write_all(files, directory, strict, progress, procs)
     finally:
         if collecting:
             gc.enable()

@@ -179,20 +179,35 @@ def _die_with_parent(parent: int | None) -> None:
         os._exit(1)
 
 
-def _keep_freed_memory() -> None:
-    """Have glibc's malloc serve big blocks from the heap and keep what is freed.
+def _keep_freed_memory(keep: bool = True) -> None:
+    """Have glibc's malloc serve big blocks from the heap and keep what is freed (``keep``),
+    or go back to its default thresholds and give the kept memory back.
 
     By default a block of 128 kB or more is mapped fresh from the kernel and unmapped when
     freed, so its pages fault in anew each time. Each ``zlib.compress`` (a posting block, a
     document's stored fields: some 80,000 in a MedQuAD build) allocates about 270 kB of
-    state: 60-80 microseconds each that way, 7 with the memory kept. The bytes written do
-    not change. Only worker processes do this; they end with the build.
+    state: 60-80 microseconds each that way, 7 with the memory kept; the builder's NumPy
+    temporaries (millions of postings) cost it a quarter of a second of page faults. The
+    bytes written do not change. Workers keep memory until they end; the builder only while
+    it builds (``kept_freed_memory``).
     """
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None)
         m_trim_threshold, m_mmap_threshold = -1, -3
-        libc.mallopt(m_mmap_threshold, 64 << 20)
-        libc.mallopt(m_trim_threshold, 256 << 20)
+        libc.mallopt(m_mmap_threshold, 64 << 20 if keep else 128 << 10)
+        libc.mallopt(m_trim_threshold, 256 << 20 if keep else 128 << 10)
+        if not keep:
+            libc.malloc_trim(0)
+
+
+@contextlib.contextmanager
+def kept_freed_memory() -> Iterator[None]:
+    """``_keep_freed_memory`` for the block's duration (in the builder)."""
+    _keep_freed_memory()
+    try:
+        yield
+    finally:
+        _keep_freed_memory(keep=False)
 
 
 def _share_worker(
