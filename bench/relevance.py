@@ -1,7 +1,7 @@
 """Relevance on the development sets: plain BM25F (baseline) and medsearch, in the same run.
 
 Builds a MedQuAD index (or uses --index), then prints MRR@10, nDCG@10 and success@1 for each
-set and half. Usage: python bench/relevance.py [--index DIR]
+set and half. Usage: python bench/relevance.py [--index DIR] [--no-heldout]
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import SHARED_DATA, data_path, table
 from search import Engine
-from search.evaluation import FRESH, baseline_query, compare, development_sets
+from search.evaluation import FRESH_SETS, baseline_query, compare, development_sets
 from search.indexing import build
 from search.questions import parse
 
@@ -27,6 +27,11 @@ PARAPHRASE = Path(__file__).resolve().parents[1] / "eval" / "paraphrase.tsv"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--index", type=Path, help="a built MedQuAD index (default: build one)")
+    parser.add_argument(
+        "--no-heldout",
+        action="store_true",
+        help="leave the held-out halves out (while changing the ranking: they are for the end)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         index = args.index
@@ -35,7 +40,9 @@ def main() -> None:
             build([data_path("medquad")], index)
         engine = Engine(index)
         stored = engine.documents()
-        sets = development_sets(stored, SHARED_DATA, PARAPHRASE, fresh=FRESH)
+        sets = development_sets(stored, SHARED_DATA, PARAPHRASE, fresh=FRESH_SETS)
+        if args.no_heldout:
+            sets = [dev for dev in sets if not dev.name.endswith("/heldout")]
         rankers = {
             "plain BM25F (baseline)": lambda text: engine.rank(baseline_query(text), 10),
             "medsearch": lambda text: [(h.id, h.score) for h in engine.search(text, limit=10).hits],

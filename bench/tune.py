@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from ir_measures import ScoredDoc
 
 from bench.common import SHARED_DATA, table
-from search import Engine
+from search import Engine, ranking
 from search.engine import Candidate
-from search.evaluation import FRESH, DevSet, development_sets, measure
+from search.evaluation import FRESH_SETS, DevSet, development_sets, measure
 from search.ranking import FEATURES, WEIGHTS, Weights, score
 
 PARAPHRASE = Path(__file__).resolve().parents[1] / "eval" / "paraphrase.tsv"
@@ -30,10 +30,16 @@ GRID = (0.0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.2, 2.0, 3.0)
 def scored(dev: DevSet, pools: dict[str, list[Candidate]], weights: Weights) -> list[ScoredDoc]:
     docs = []
     for topic in dev.topics:
-        ranked = sorted(pools[topic.qid], key=lambda c: score(c.features, weights), reverse=True)
+        ranked = ranking.ranked(
+            pools[topic.qid],
+            lambda c: (score(c.features, weights), c.features["bm25"]),
+            lambda c: ranking.same_answer(c.fields),
+            weights,
+            limit=10,
+        )
         docs += [
-            ScoredDoc(topic.qid, c.fields["id"], score(c.features, weights) + 1e-9 * -i)
-            for i, c in enumerate(ranked[:10])
+            ScoredDoc(topic.qid, c.fields["id"], value + 1e-9 * -i)
+            for i, (value, c) in enumerate(ranked)
         ]
     return docs
 
@@ -75,7 +81,8 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--first-stage", action="store_true", help="also tune field weights")
     args = parser.parse_args()
-    sets = development_sets(Engine(args.index).documents(), SHARED_DATA, PARAPHRASE, fresh=FRESH)
+    stored = Engine(args.index).documents()
+    sets = development_sets(stored, SHARED_DATA, PARAPHRASE, fresh=FRESH_SETS)
     start = tune_first_stage(args.index, sets) if args.first_stage else WEIGHTS
     if args.first_stage:
         print("first stage:", {name: getattr(start, name) for name in FIRST_STAGE})

@@ -7,11 +7,15 @@ terms lives here and nowhere else.
 from __future__ import annotations
 
 import functools
+import os
 import re
+from collections.abc import Collection, Mapping, Sequence
 from importlib import resources
 from itertools import pairwise
+from pathlib import Path
 from pickle import dumps
 
+import numpy as np
 from whoosh.analysis import (
     Analyzer,
     CharsetFilter,
@@ -109,6 +113,11 @@ def term_spans(text: str) -> list[tuple[str, int, int]]:
         if term is not None:
             found.append((term, match.start(), match.end()))
     return found
+
+
+def find_terms(text: str, wanted: Collection[str]) -> list[tuple[str, int, int]]:
+    """(term, start, end) of each of the ``wanted`` terms in ``text``, in text order."""
+    return [found for found in term_spans(text) if found[0] in wanted]
 
 
 def unique_terms(text: str) -> list[str]:
@@ -214,8 +223,8 @@ class FastAnalyzer:
             self._learn(tokens)
             return list(map(self._numbers.__getitem__, tokens))
 
-    def surface(self) -> dict[str, str]:
-        """Each token seen, as written -> its term ("" for a stop word)."""
+    def tokens(self) -> dict[str, str]:
+        """Each token met so far, as written, and its term ("" for a stop word)."""
         names = self.names
         return {token: names[n] if n != STOPPED else "" for token, n in self._numbers.items()}
 
@@ -243,3 +252,110 @@ def encode_positions(positions: list[int]) -> bytes:
     gaps += [after - before for before, after in pairwise(positions)]
     encoded: bytes = pack_uint(len(gaps)) + dumps(gaps, 2)
     return encoded
+
+
+def _word_character(char: str) -> bool:
+    return char.isalnum() or char == "_"  # ``\w`` in a str pattern, by Python's definition
+
+
+def _starts_token(text: str, start: int) -> bool:
+    """Whether a token of ``_TOKENS`` may start at ``start``: not after a word character, or
+    after a word character and a dot ("e.g" is one token)."""
+    return not start or not (
+        _word_character(text[start - 1])
+        or (text[start - 1] == "." and start > 1 and _word_character(text[start - 2]))
+    )
+
+
+class SurfaceForms:
+    """Where an indexed answer's terms are, found without analysing the answer.
+
+    Snippets look for a question's few terms in ten answers per search, and tokenising and
+    stemming whole answers for it was half the time of a search. The build met every token
+    of every answer (``FastAnalyzer.tokens``) and saves each answer term's forms, lowercased
+    ("kidneys kidney" for "kidney"; a token's term depends only on the token lowercased), one
+    line per term in the order of the postings' term numbers: 0.7 MB on MedQuAD, kept as one
+    string in each worker. In an ASCII answer (99% of MedQuAD's) lowercased, a term is found
+    by one ``str.find`` (in C) for the start its forms share, and each place kept when the
+    whole token there is one of them; other answers are analysed (``find_terms``). A regular
+    expression of all the forms would scan faster but costs more to compile, per question,
+    than the search it serves (~8 µs a form). For text the build analysed, ``spans`` finds
+    what ``find_terms`` finds (tests/test_analysis.py).
+    """
+
+    FILENAME = "surface.txt"
+    # A shared start shorter than this is found too often ("ad" for "ad", "added", "ads"):
+    # such a term's forms are searched one by one.
+    _MIN_SHARED = 3
+    _CACHE_SIZE = 20_000  # terms' forms, as sets, for the terms questions ask about
+
+    def __init__(self, numbers: Mapping[str, int], lines: str) -> None:
+        """``lines``: the forms of the term numbered ``i`` in ``numbers`` on line ``i``."""
+        self._numbers = numbers
+        self._lines = lines
+        ends = np.flatnonzero(np.frombuffer(lines.encode("ascii"), dtype=np.uint8) == ord("\n"))
+        self._starts = np.r_[0, ends + 1]
+        self._searched: dict[str, tuple[str, frozenset[str]]] = {}
+
+    @classmethod
+    def of_tokens(cls, tokens: Mapping[str, str], terms: Sequence[str]) -> SurfaceForms:
+        """The forms of ``terms`` (numbered in that order) among ``tokens``: each token met,
+        as written, and its term (``FastAnalyzer.tokens``)."""
+        forms: dict[str, set[str]] = {}
+        for token, term in tokens.items():
+            if term and token.isascii():
+                forms.setdefault(term, set()).add(token.lower())
+        lines = "".join(" ".join(sorted(forms.get(term, ()))) + "\n" for term in terms)
+        return cls({term: number for number, term in enumerate(terms)}, lines)
+
+    def save(self, directory: Path) -> None:
+        (directory / self.FILENAME).write_text(self._lines, encoding="ascii")
+
+    @classmethod
+    def load(cls, directory: Path, numbers: Mapping[str, int]) -> SurfaceForms:
+        return cls(numbers, (directory / cls.FILENAME).read_text(encoding="ascii"))
+
+    def _search(self, term: str) -> tuple[str, frozenset[str]]:
+        """The start shared by ``term``'s forms, and the forms."""
+        found = self._searched.get(term)
+        if found is None:
+            number = self._numbers.get(term)
+            start, end = (0, 0) if number is None else self._starts[number : number + 2]
+            forms = self._lines[start:end].split()
+            # character by character, as wanted here (not by path components)
+            shared = os.path.commonprefix(forms)  # noqa: RUF071
+            if len(self._searched) >= self._CACHE_SIZE:
+                self._searched.clear()
+            found = self._searched[term] = (shared, frozenset(forms))
+        return found
+
+    def spans(self, text: str, wanted: Collection[str]) -> list[tuple[str, int, int]]:
+        """(term, start, end) of each of the ``wanted`` terms in ``text``, in text order."""
+        if not text.isascii():
+            return find_terms(text, wanted)
+        lowered = text.lower()  # ASCII: every offset and every word character kept
+        found: list[tuple[str, int, int]] = []
+        for term in wanted:
+            shared, forms = self._search(term)
+            if not forms:
+                continue
+            if len(shared) >= self._MIN_SHARED:
+                starts = _places(lowered, shared)
+            else:  # two forms ("ad", "ads") can be found at the start of one token
+                starts = sorted({place for form in forms for place in _places(lowered, form)})
+            for start in starts:
+                token = _TOKENS.match(lowered, start)
+                if token and token.group() in forms and _starts_token(lowered, start):
+                    found.append((term, start, token.end()))
+        found.sort(key=lambda match: match[1])
+        return found
+
+
+def _places(text: str, piece: str) -> list[int]:
+    """Where ``piece`` is in ``text``."""
+    found = []
+    start = text.find(piece)
+    while start >= 0:
+        found.append(start)
+        start = text.find(piece, start + 1)
+    return found

@@ -22,6 +22,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
@@ -29,7 +30,7 @@ from whoosh.filedb.filetables import FileFormatError
 from whoosh.searching import Searcher
 
 from search import indexing, questions, ranking
-from search.analysis import unique_terms
+from search.analysis import SurfaceForms, unique_terms
 from search.postings import FACETS as FACETS  # re-exported: what results are counted by
 from search.postings import Postings
 from search.schema import SCHEMA_VERSION
@@ -159,12 +160,15 @@ class _Build:
     index: Any
     postings: Postings
     splitter: SentenceSplitter
+    surface: SurfaceForms
     foci: questions.FocusIndex
     manifest: dict[str, Any]
     generation: int
     # Why its segments cannot be read, once found: not opened again (Whoosh leaks a file
     # handle on each failed open) until ``current`` points at another build.
     damaged: str | None = None
+    # What the root's ``current`` link read when this build was found current (None: no link).
+    link: Path | None = None
 
     # Spelling and autocomplete are built on first use, once per build: a one-off
     # `medsearch search` with correctly spelled words never pays for them.
@@ -179,6 +183,29 @@ class _Build:
     @functools.cached_property
     def completer(self) -> Completer:
         return Completer(self.vocabulary, self.speller)
+
+    @functools.cached_property
+    def focus_numbers(self) -> tuple[list[str], Any, dict[str, int]]:
+        """Focus keys, each article's focus as a number into them (-1: none), and each
+        focus's number of articles: for the foci a question's rare words name."""
+        keys = sorted(self.postings.by_focus)
+        numbers = np.full(self.postings.documents, -1, dtype=np.int32)
+        for number, key in enumerate(keys):
+            numbers[self.postings.by_focus[key]] = number
+        sizes = {key: len(ords) for key, ords in self.postings.by_focus.items()}
+        return keys, numbers, sizes
+
+    def answers_with(self, word: str, most: int) -> list[str]:
+        """The focus key of each article whose answer has ``word`` ("": none), or [] when
+        more than ``most`` answers have it."""
+        body = self.postings.fields["body"]
+        if not 0 < body.doc_frequency(word) <= most:
+            return []
+        found = body.postings(word)
+        if found is None:
+            return []
+        keys, numbers, _ = self.focus_numbers
+        return [keys[n] if n >= 0 else "" for n in numbers[found[0]].tolist()]
 
 
 _P = ParamSpec("_P")
@@ -257,13 +284,20 @@ class Engine:
     # -- the open build ---------------------------------------------------------------
 
     def _current(self) -> _Build:
-        path = _resolve(self.root)
+        # Every search asks which build is current: one readlink while ``current`` still
+        # names the build open (resolving the path and checking it took ~0.1 ms a search).
+        try:
+            link: Path | None = (self.root / indexing.CURRENT).readlink()
+        except OSError:  # no link: the root is the index itself, or there is no index
+            link = None
         build = self._build
-        if build is not None and build.path == path:
+        if build is not None and build.link == link:
             return build
+        path = _resolve(self.root)
         with self._lock:
             if self._build is None or self._build.path != path:
                 self._build = self._open(path)
+            self._build.link = link
             return self._build
 
     def _open(self, path: Path) -> _Build:
@@ -281,6 +315,7 @@ class Engine:
             index = FileStorage(str(path), supports_mmap=False).open_index()
             postings = Postings(path)
             splitter = SentenceSplitter.load(path)
+            surface = SurfaceForms.load(path, postings.fields["body"].terms)
             foci = indexing.read_foci(path)
         except DAMAGED as exc:
             raise IndexUnavailable(f"{path}: cannot open index: {exc}") from exc
@@ -290,6 +325,7 @@ class Engine:
             index=index,
             postings=postings,
             splitter=splitter,
+            surface=surface,
             foci=questions.FocusIndex(foci, curated()),
             manifest=manifest,
             generation=self._generation,
@@ -377,22 +413,28 @@ class Engine:
         correction = build.speller.correct(text)
         question = self._parse(correction or text, build)
         pool = self._candidates(build, question, filters, need=offset + limit)
-        ranked = sorted(
+        ranked = ranking.ranked(
             pool.candidates,
-            key=lambda c: (ranking.score(c.features, self.weights), c.features["bm25"]),
-            reverse=True,
-        )[offset : offset + limit]
+            lambda c: (ranking.score(c.features, self.weights), c.features["bm25"]),
+            lambda c: ranking.same_answer(c.fields),
+            self.weights,
+            limit=offset + limit,
+        )[offset:]
         terms = set(question.terms)
         synonyms = set(chain.from_iterable(question.expansions))
         hits = [
             _hit(
                 c.fields,
-                ranking.score(c.features, self.weights),
+                value,
                 make_snippet(
-                    build.postings.body(c.ord), terms, build.splitter, expansions=synonyms
+                    build.postings.body(c.ord),
+                    terms,
+                    build.splitter,
+                    expansions=synonyms,
+                    find=build.surface.spans,
                 ),
             )
-            for c in ranked
+            for value, c in ranked
         ]
         return Results(
             query=text,
@@ -437,14 +479,21 @@ class Engine:
             allowed,
         )
         bm25 = dict(matches.best(max(self.weights.candidates, need)))
-        about = postings.about(questions.focus_keys(question))
+        most = self.weights.naming_df
+        inferred = questions.foci_named_by_words(
+            question,
+            lambda word: build.answers_with(word, most),
+            build.focus_numbers[2],
+            self.weights,
+        )
+        about = postings.about([*questions.focus_keys(question), *inferred])
         if allowed is not None:
             about = about[allowed[about]]
         extra = [int(o) for o in about if o not in bm25]
         for ord_ in extra[: self.weights.candidates]:
             bm25[ord_] = 0.0
         best = max(bm25.values(), default=0.0)
-        asked = questions.asked(question)
+        asked = questions.asked(question, inferred)
         candidates = []
         for ord_, score in bm25.items():
             fields = postings.article(ord_)

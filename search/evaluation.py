@@ -268,6 +268,10 @@ LIVEQA_QRELS = Path(__file__).resolve().parents[1] / "eval" / "liveqa-train.qrel
 
 
 FRESH = Path(__file__).resolve().parents[1] / "eval" / "paraphrase-fresh.tsv"
+# A second one, written the same way for other randomly drawn pairs (seed 20261126) before the
+# next round of ranking changes: a gain that shows on one fresh set only is likely luck.
+FRESH2 = Path(__file__).resolve().parents[1] / "eval" / "paraphrase-fresh2.tsv"
+FRESH_SETS = (FRESH, FRESH2)
 
 
 def development_sets(
@@ -275,14 +279,14 @@ def development_sets(
     data: Path,
     paraphrase: Path,
     liveqa_qrels: Path | None = LIVEQA_QRELS,
-    fresh: Path | None = None,
+    fresh: Path | Sequence[Path] | None = None,
 ) -> list[DevSet]:
     """The development sets that can be built here, each split into its two halves.
 
     LiveQA is judged by the frozen qrels when they fit the index, else by ``liveqa_set``.
-    ``fresh``: a further paraphrase set, all of it for validation (``eval/paraphrase-fresh.tsv``:
-    written after the tune half had been studied, to see whether a change generalises before
-    the held-out half is looked at; never used to choose weights either).
+    ``fresh``: further paraphrase sets, all of each for validation (``eval/paraphrase-fresh.tsv``
+    and ``-fresh2.tsv``: written after the tune half had been studied, to see whether a change
+    generalises before the held-out half is looked at; never used to choose weights either).
     """
     sets: list[DevSet] = []
     liveqa_files = sorted((data / "liveqa-train").glob("*.xml"))
@@ -295,9 +299,11 @@ def development_sets(
     if paraphrase.exists():
         sets.append(paraphrase_set(read_paraphrase(paraphrase), stored))
     halves = [dev.part(part) for dev in sets for part in ("tune", "heldout")]
-    if fresh is not None and fresh.exists():
-        validation = paraphrase_set(read_paraphrase(fresh), stored).part("validation")
-        halves.append(dataclasses.replace(validation, name="fresh/validation"))
+    for path in [fresh] if isinstance(fresh, Path) else fresh or ():
+        if path.exists():
+            validation = paraphrase_set(read_paraphrase(path), stored).part("validation")
+            name = path.stem.removeprefix("paraphrase-")
+            halves.append(dataclasses.replace(validation, name=f"{name}/validation"))
     return halves
 
 

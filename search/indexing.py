@@ -31,6 +31,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from search import sentences
+from search.analysis import SurfaceForms
 from search.corpus import Problem, discover
 from search.postings import PostingsWriter
 from search.schema import SCHEMA_VERSION, build_schema
@@ -483,7 +484,7 @@ def _collect(
 
 def _save_analysed(results: list[ShareResult], directory: Path) -> None:
     """Join what the shares found (in corpus order) and save it: the numpy postings, the
-    foci and the vocabulary."""
+    tokens' forms, the foci and the vocabulary."""
     first, *others = results
     for other in others:
         first.postings.extend(other.postings)
@@ -493,7 +494,9 @@ def _save_analysed(results: list[ShareResult], directory: Path) -> None:
             first.vocabulary.titles.setdefault(title, focus)
         for key, names in other.foci.items():
             first.foci.setdefault(key, {}).update(names)
-    first.postings.save(directory)
+        first.tokens.update(other.tokens)
+    terms = first.postings.save(directory)
+    SurfaceForms.of_tokens(first.tokens, terms["body"]).save(directory)
     save_foci({key: list(names) for key, names in first.foci.items()}, directory)
     first.vocabulary.save(directory)
     # Nothing is needed from them after this; the builder process stays small.
@@ -501,6 +504,7 @@ def _save_analysed(results: list[ShareResult], directory: Path) -> None:
         result.postings = PostingsWriter()
         result.vocabulary = Vocabulary()
         result.foci = {}
+        result.tokens = {}
 
 
 def _finish(

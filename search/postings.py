@@ -120,10 +120,10 @@ class PostingsWriter:
         starts[present] = where[firsts[present]] - (np.cumsum(counts) - counts)[present]
         return tokens[keep], lengths, starts
 
-    def save(self, directory: Path) -> None:
+    def save(self, directory: Path) -> dict[str, list[str]]:
         """Write the arrays into ``directory/postings``: per field, the sorted terms with the
         offsets of their postings (ords ascending) and term frequencies, and the same for
-        the pairs of adjacent terms (phrases)."""
+        the pairs of adjacent terms (phrases). Returns each field's sorted terms."""
         out = directory / DIRECTORY
         out.mkdir()
         meta: dict[str, Any] = {
@@ -162,6 +162,7 @@ class PostingsWriter:
         meta["articles"] = self.stored
         meta["title_terms"] = self.title_terms
         (out / "postings.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+        return {name: meta["fields"][name]["terms"] for name in POSTING_FIELDS}
 
 
 def term_order(names: list[str], numbers: Ints) -> tuple[list[str], npt.NDArray[np.int64]]:

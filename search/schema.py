@@ -11,8 +11,9 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from search.analysis import text_analyzer
 
 # Bumped when the schema or analysis changes in a way that needs a rebuild; the engine refuses
-# to serve a build made with another version. 2: builds carry postings arrays (search.postings).
-SCHEMA_VERSION = 2
+# to serve a build made with another version. 2: builds carry postings arrays (search.postings);
+# 3: and their tokens' forms (search.analysis.SurfaceForms).
+SCHEMA_VERSION = 3
 
 
 def build_schema() -> Schema:

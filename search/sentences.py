@@ -142,6 +142,11 @@ _MAY_END = re.compile(r"[.?!][\"')\]}\u2019\u201d\xbb]*(?:\s+|(?=[\[({\"'\u2018\
 # Punkt's decisions remembered per splitter (word pairs; a bound on memory, not a tuning knob).
 ENDS_CACHE_SIZE = 20_000
 
+# A break after a plain word ("disease. The", "help? Call"): letters only, so not an initial
+# ("J."), a number, an ellipsis or a dotted abbreviation ("e.g."), the cases where Punkt's
+# decision depends on more than the word itself (see ``SentenceSplitter._plainly_ends``).
+_PLAIN_BREAK = re.compile(r"[A-Za-z]{2,}([.?!])\s+")
+
 
 def _lines(text: str) -> list[tuple[int, int]]:
     """(start, end) of each non-empty line of ``text``, its Markdown marker left out."""
@@ -180,6 +185,8 @@ class SentenceSplitter:
             punkt.ortho_context[word] = flags
         self._punkt = PunktSentenceTokenizer(punkt)
         self._ends: dict[tuple[str, int], bool] = {}
+        self._abbreviations = frozenset(punkt.abbrev_types)
+        self._collocation_starts = frozenset(first for first, _ in punkt.collocations)
 
     @classmethod
     def load(cls, directory: Path) -> SentenceSplitter:
@@ -246,6 +253,8 @@ class SentenceSplitter:
         space = text.find(" ", after[0], after[1])
         context = text[start : space if space > 0 else after[1]]
         where = after[0] - start  # where the next sentence would start in ``context``
+        if self._plainly_ends(context, where):
+            return True
         key = (context, where)
         found = self._ends.get(key)
         if found is None:
@@ -254,6 +263,20 @@ class SentenceSplitter:
             spans = self._punkt.span_tokenize(context)
             found = self._ends[key] = any(begin == where for begin, _ in spans)
         return found
+
+    def _plainly_ends(self, context: str, where: int) -> bool:
+        """Punkt's answer for the commonest break, without asking it: a plain word, then ".",
+        "?" or "!", then white space. Punkt's first pass ends a sentence after every such word
+        that is not a known abbreviation; its second pass reconsiders only abbreviations,
+        ellipses, initials, numbers and words that begin one of its collocations ("vs. the"),
+        so for any other word the next word cannot change the answer."""
+        plain = _PLAIN_BREAK.match(context)
+        if plain is None or plain.end() != where:
+            return False
+        if plain.group(1) != ".":
+            return True
+        word = context[: plain.start(1)].lower()
+        return word not in self._abbreviations and word not in self._collocation_starts
 
     def split(self, text: str) -> list[str]:
         return [text[start:end] for start, end in self.spans(text)]

@@ -83,6 +83,8 @@ class ShareResult:
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     # focus key -> the names it goes by (focus names and synonyms), in order of appearance
     foci: dict[str, dict[str, None]] = field(default_factory=dict)
+    # each token met, as written -> its term ("" for a stop word): ``SurfaceForms``
+    tokens: dict[str, str] = field(default_factory=dict)
     # CPU seconds this worker spent reading and indexing
     cpu: dict[str, float] = field(default_factory=dict)
 
@@ -147,6 +149,7 @@ def index(
                 result.indexed += 1
             if ends_file:
                 tick(1)
+        result.tokens = analyzer.tokens()
         if on_analysed:
             result.cpu["index"] = time.process_time() - started
             on_analysed(result)

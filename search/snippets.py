@@ -15,10 +15,10 @@ from __future__ import annotations
 import bisect
 import html
 import itertools
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from typing import NamedTuple
 
-from search.analysis import term_spans
+from search.analysis import find_terms
 from search.sentences import SentenceSplitter
 
 MIN_CHARS = 160
@@ -27,12 +27,14 @@ MAX_SENTENCES = 3
 SEPARATOR = " … "
 
 
-@dataclass(frozen=True)
-class _Sentence:
+class _Sentence(NamedTuple):  # a tuple: made for every piece of ten answers per search
     start: int
     end: int
     matches: tuple[tuple[int, int], ...]  # (start, end) of matched words, absolute offsets
     terms: frozenset[str]
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def _sentences(spans: list[tuple[int, int]], found: list[tuple[str, int, int]]) -> list[_Sentence]:
@@ -40,10 +42,14 @@ def _sentences(spans: list[tuple[int, int]], found: list[tuple[str, int, int]]) 
     sentences = []
     starts = [start for _, start, _ in found]
     for start, end in spans:
-        inside = found[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
-        matches = tuple((s, e) for _, s, e in inside if e <= end)
-        terms = frozenset(term for term, _, e in inside if e <= end)
-        sentences.append(_Sentence(start, end, matches, terms))
+        first = bisect.bisect_left(starts, start)
+        last = bisect.bisect_left(starts, end, first)
+        if first == last:  # most pieces of an answer match nothing
+            sentences.append(_Sentence(start, end, (), _NONE))
+            continue
+        inside = [match for match in found[first:last] if match[2] <= end]
+        matches = tuple((s, e) for _, s, e in inside)
+        sentences.append(_Sentence(start, end, matches, frozenset(t for t, _, _ in inside)))
     return sentences
 
 
@@ -63,12 +69,14 @@ def _choose(sentences: list[_Sentence], question: frozenset[str], max_chars: int
         new = sentences[i].terms - covered
         return (len(new & question), len(new), len(sentences[i].matches), -i)
 
+    matching = [i for i, sentence in enumerate(sentences) if sentence.terms]
     while len(chosen) < MAX_SENTENCES:
         room = max_chars - _length(sentences, chosen) - len(SEPARATOR)
         candidates = [
             i
-            for i, sentence in enumerate(sentences)
-            if sentence.terms - covered and (not chosen or sentence.end - sentence.start <= room)
+            for i in matching
+            if sentences[i].terms - covered
+            and (not chosen or sentences[i].end - sentences[i].start <= room)
         ]
         if not candidates:
             break
@@ -144,11 +152,12 @@ def make_snippet(
     expansions: Collection[str] = (),
     max_chars: int = MAX_CHARS,
     min_chars: int = MIN_CHARS,
+    find: Callable[[str, Collection[str]], list[tuple[str, int, int]]] = find_terms,
 ) -> str:
     """HTML snippet of ``text`` for the analysed question ``terms`` and ``expansions`` (terms
-    of synonyms of the question's words, analysed the same way): escaped, matches marked."""
-    wanted = {*terms, *expansions}
-    found = [match for match in term_spans(text) if match[0] in wanted]
+    of synonyms of the question's words, analysed the same way): escaped, matches marked.
+    ``find`` gives where the terms are (``SurfaceForms.spans`` for indexed answers)."""
+    found = find(text, {*terms, *expansions})
     # Sentences are chosen among cheap pieces (cut wherever a sentence may end); Punkt, the
     # slow part, then reads only around the chosen ones to give their true extent.
     pieces = splitter.pieces(text) or [(0, len(text))]

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 import numpy as np
+from rapidfuzz.distance import OSA
 
 from search.analysis import fold, stopwords
 
@@ -55,22 +56,13 @@ def _letters(word: str) -> int:
 
 
 def distance(a: str, b: str, limit: int) -> int:
-    """Edits from ``a`` to ``b`` (optimal string alignment); ``limit + 1`` once beyond ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    before: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, char in enumerate(a, start=1):
-        row = [i]
-        for j, other in enumerate(b, start=1):
-            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (char != other))
-            if i > 1 and j > 1 and char == b[j - 2] and a[i - 2] == other:
-                cost = min(cost, before[j - 2] + 1)
-            row.append(cost)
-        if min(row) > limit:
-            return limit + 1
-        before, previous = previous, row
-    return min(previous[-1], limit + 1)
+    """Edits from ``a`` to ``b`` (optimal string alignment); ``limit + 1`` once beyond ``limit``.
+
+    rapidfuzz's C++ (~0.2 µs a pair): the Python version took ~30 µs, and a misspelled word
+    in a long question is measured against a few dozen words each time it is first seen.
+    """
+    found: int = OSA.distance(a, b, score_cutoff=limit)
+    return found
 
 
 def _same_case(original: str, word: str) -> str:

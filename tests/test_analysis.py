@@ -7,8 +7,10 @@ from whoosh.formats import Positions
 
 from search.analysis import (
     FastAnalyzer,
+    SurfaceForms,
     _lower_folded,
     encode_positions,
+    find_terms,
     fold,
     normalise_key,
     stopwords,
@@ -181,6 +183,23 @@ def test_fast_analyzer_matches_on_real_text() -> None:
             if isinstance(item, Article):
                 for text in (item.title, item.body, item.focus):
                     assert fast.analyse(text)[1] == _whoosh_positions(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS, st.lists(_PIECES, max_size=6).map(" ".join))
+# The boundaries of tokens, in text that is not ASCII and in text that is; forms sharing
+# a short start ("ad", "added", "ads").
+@example("Kidney e.g. kidney.Stones, kidney_x, ökidney, e.g.kidney, U.S.A. kidney", "kidney U.S.A")
+@example("Kidney e.g. kidney.Stones, kidney_x, xkidney, e.g.kidney, U.S.A. KIDNEYS", "kidney")
+@example("Ads added: an ad, bad ads, e.g.ad, ad.", "ad ads")
+def test_indexed_text_finds_the_terms_term_spans_finds(text: str, question: str) -> None:
+    """Snippets find a question's terms in an answer through the forms the build met
+    (``SurfaceForms``): the same places, as whole tokens, as analysing the answer would."""
+    analyzer = FastAnalyzer()
+    analyzer.terms(text)  # the build analyses every answer it stores
+    forms = SurfaceForms.of_tokens(analyzer.tokens(), sorted(set(terms(text))))
+    wanted = set(terms(question)) | set(terms(text)[:2])
+    assert forms.spans(text, wanted) == find_terms(text, wanted)
 
 
 @settings(max_examples=300, deadline=None)

@@ -78,6 +78,19 @@ def test_the_frozen_liveqa_judgements_fit_medquad(medquad: Engine) -> None:
     assert sum(len(dev.topics) for dev in sets) == 161
 
 
+def test_each_fresh_set_is_reported_on_its_own(tmp_path: Path) -> None:
+    header = "qid\tmedquad_id\tqtype\tquestion\tpart\n"
+    first, second = tmp_path / "paraphrase-fresh.tsv", tmp_path / "paraphrase-fresh2.tsv"
+    first.write_text(header + "F1\ta2\ttreatment\tpills for gout\tvalidation\n")
+    second.write_text(header + "G1\tb1\ttreatment\tinhalers for asthma\tvalidation\n")
+    sets = development_sets(STORED, tmp_path, tmp_path / "absent.tsv", None, [first, second])
+    assert [(dev.name, len(dev.topics)) for dev in sets] == [
+        ("fresh/validation", 1),
+        ("fresh2/validation", 1),
+    ]
+    assert {q.doc_id for q in sets[1].qrels} == {"b1"}
+
+
 def test_paraphrase_relevance_is_the_pair_and_its_focus_and_type_siblings() -> None:
     dev = paraphrase_set([(Topic("p1", "pills for gout", part="tune"), "a2")], STORED)
     assert {q.doc_id for q in dev.qrels} == {"a2", "a3"}

@@ -11,9 +11,12 @@ from search.questions import (
     asked_part,
     build_query,
     derived_names,
+    foci_named_by_words,
     normalise,
     parse,
     question_types,
+    subject_line,
+    without_name,
 )
 from search.ranking import WEIGHTS
 from search.synonyms import SynonymTable, curated, parse_groups
@@ -110,6 +113,26 @@ def test_question_types_are_recognised(question: str, kind: str) -> None:
 def test_information_only_when_nothing_more_specific_is_asked() -> None:
     assert question_types("what are the symptoms of diabetes") == ("symptoms",)
     assert question_types("gout") == ("information",)
+
+
+def test_a_message_subject_line_is_its_short_first_line() -> None:
+    message = "Tests for haemophilia\nMy brother is a carrier."
+    assert subject_line(message) == "Tests for haemophilia"
+    assert subject_line("is cystic fibrosis hereditary") == ""
+    assert subject_line("Short first line\n   ") == ""  # nothing below it: not a subject
+    long_first = "my son has had a rash on his arms and legs for weeks now and it will not go"
+    assert subject_line(f"{long_first}\nwhat is it?") == ""
+
+
+def test_the_kind_of_answer_a_subject_line_names_comes_first() -> None:
+    message = (
+        "Tests for haemophilia\nMy brother is a carrier of the gene. Are blood clotting assays"
+        " always positive if one has mild haemophilia?"
+    )
+    assert parse(message).types[0] == "diagnosis"
+    assert {"inheritance", "genetic changes"} <= set(parse(message).types)
+    # Without the subject line the most specific kind asked for comes first, as before.
+    assert parse(message.split("\n", 1)[1]).types[0] == "genetic changes"
 
 
 def test_question_types_map_to_the_article_types_that_answer_them() -> None:
@@ -298,3 +321,77 @@ def test_roman_numerals_of_types_and_factors_are_also_named_in_digits() -> None:
     assert "factor 13 deficiency" in derived_names("factor XIII deficiency")
     assert derived_names("triple X syndrome") == []
     assert derived_names("What I need to know about Gas") == ["Gas"]
+
+
+# Where each word is used: the focus key of each answer that has it.
+ANSWERS = {
+    "sma": ["spinal muscular atrophi"] * 3 + ["", "stroke"],
+    "babi": ["spinal muscular atrophi"] * 3 + ["stroke"] * 40,  # common: no name
+    "floppi": ["spinal muscular atrophi", "stroke", "diabet"],  # in no focus's answers mostly
+}
+SIZES = {"spinal muscular atrophi": 5, "stroke": 60, "diabet": 40}
+
+
+def _answers(word: str) -> list[str]:
+    keys = ANSWERS.get(word, [])
+    return keys if len(keys) <= 40 else []
+
+
+def test_a_rare_word_used_mostly_in_one_focus_answers_names_that_focus() -> None:
+    question = parse("is there any treatment for SMA in floppy babies")
+    assert not question.foci
+    named = foci_named_by_words(question, _answers, SIZES)
+    assert named == ("spinal muscular atrophi",)
+    wanted = asked(question, named)
+    assert wanted.focus_keys == {"spinal muscular atrophi"}
+
+
+def test_words_of_a_focus_found_and_words_of_a_big_focus_name_nothing() -> None:
+    question = parse("sma and stroke", foci=FOCI)
+    named = foci_named_by_words(question, _answers, SIZES)
+    assert named == ("spinal muscular atrophi",)
+    # The focus found stays the question's focus; the named one is another name for it.
+    wanted = asked(question, named)
+    assert wanted.focus_keys == {"stroke"}
+    assert "spinal muscular atrophi" in wanted.variant_keys
+    # Two answers of a focus with 60 articles are not half of it: "stroke" is not named so.
+    few = {"sma": ["stroke", "stroke"]}
+    assert foci_named_by_words(parse("sma"), lambda w: few.get(w, []), SIZES) == ()
+
+
+def test_the_most_specific_focus_named_comes_first() -> None:
+    foci = FocusIndex(
+        {
+            "high blood pressur": ["High blood pressure"],
+            "liddl syndrom": ["Liddle syndrome"],
+            "blood": ["Blood"],
+        }
+    )
+    rarity = {"high": 2.0, "blood": 1.5, "pressur": 2.5, "liddl": 9.0, "syndrom": 2.0}
+    question = parse(
+        "my son has high blood pressure and the doctor mentioned Liddle syndrome",
+        foci=foci,
+        idf=lambda t: rarity.get(t, 4.0),
+    )
+    # The longer name is found too, but the rarer one is what the question is about.
+    assert [f.keys for f in question.foci] == [("liddl syndrom",), ("high blood pressur",)]
+    assert asked(question).focus_keys == {"liddl syndrom"}
+
+
+def test_a_kind_of_answer_named_only_by_the_focus_name_comes_last() -> None:
+    foci = FocusIndex(
+        {"albright hereditari osteodystrophi": ["Albright hereditary osteodystrophy"]}
+    )
+    question = parse("symptoms of Albright hereditary osteodystrophy", foci=foci)
+    assert question.types == ("symptoms", "inheritance")
+    # Named by nothing else, it is still what is asked for.
+    spherocytosis = FocusIndex({"hereditari spherocytosi": ["Hereditary spherocytosis"]})
+    alone = parse("I have hereditary spherocytosis, what should I know", foci=spherocytosis)
+    assert alone.types[0] == "inheritance"
+
+
+def test_without_name_blanks_only_the_words_of_the_name() -> None:
+    phrase = ("albright", "hereditari", "osteodystrophi")
+    text = "Symptoms of Albright Hereditary osteodystrophy?"
+    assert without_name(text, phrase) == "Symptoms of _ _ _?"
+    assert without_name("is it inherited", phrase) == "is it inherited"

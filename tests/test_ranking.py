@@ -1,6 +1,21 @@
 from __future__ import annotations
 
-from search.ranking import VARIANT, WEIGHTS, Asked, features, score
+import dataclasses
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from search.ranking import (
+    VARIANT,
+    WEIGHTS,
+    Asked,
+    Weights,
+    features,
+    ranked,
+    same_answer,
+    score,
+)
 
 ASKED = Asked(
     terms=frozenset({"symptom", "diabet"}),
@@ -75,3 +90,61 @@ def test_a_longer_name_sharing_only_the_words_of_the_focus_found_is_not_the_focu
     )
     other = features(asked, doc("", "oculopharyng muscular dystrophi", "genetic changes"), 1, 1)
     assert other["focus_match"] == 0.0
+
+
+def _by_score(item: dict[str, Any]) -> tuple[float, float]:
+    return (float(item["score"]), 0.0)
+
+
+def _order(items: list[dict[str, Any]], weights: Weights = WEIGHTS) -> list[str]:
+    return [item["id"] for _, item in ranked(items, _by_score, same_answer, weights)]
+
+
+def test_a_second_copy_of_the_same_answer_goes_below_another_answer() -> None:
+    items = [
+        {"id": "gard-symptoms", "focus_key": "gout", "qtype": "symptoms", "score": 3.2},
+        {"id": "ghr-symptoms", "focus_key": "gout", "qtype": "symptoms", "score": 3.1},
+        {"id": "other-focus", "focus_key": "pseudogout", "qtype": "symptoms", "score": 2.8},
+        {"id": "gout-causes", "focus_key": "gout", "qtype": "causes", "score": 1.2},
+    ]
+    assert _order(items) == ["gard-symptoms", "other-focus", "ghr-symptoms", "gout-causes"]
+    # With no weight on copies the order is the scores'.
+    plain = dataclasses.replace(WEIGHTS, duplicate=0.0)
+    assert _order(items, plain) == ["gard-symptoms", "ghr-symptoms", "other-focus", "gout-causes"]
+
+
+def test_articles_without_a_focus_are_never_copies_of_one_another() -> None:
+    items = [
+        {"id": "a", "focus_key": "", "qtype": "information", "score": 2.0},
+        {"id": "b", "focus_key": "", "qtype": "information", "score": 1.9},
+        {"id": "c", "focus_key": "asthma", "qtype": "information", "score": 1.5},
+    ]
+    assert [value for value, _ in ranked(items, _by_score, same_answer)] == [2.0, 1.9, 1.5]
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("abc"), st.sampled_from((0.0, 0.5, 1.0, 2.0, 2.5, 3.0))),
+        max_size=30,
+    ),
+    st.integers(min_value=0, max_value=35),
+)
+def test_the_best_few_are_the_first_of_the_whole_order(
+    drawn: list[tuple[str, float]], limit: int
+) -> None:
+    items = [
+        {"id": str(i), "focus_key": key, "qtype": "symptoms", "score": value}
+        for i, (key, value) in enumerate(drawn)
+    ]
+    # The whole order, written plainly: each copy's score less 0.5 per better copy before it.
+    first = sorted(range(len(items)), key=lambda i: -items[i]["score"])
+    seen: dict[str, int] = {}
+    adjusted = []
+    for place, i in enumerate(first):
+        copies = seen.get(items[i]["focus_key"], 0)
+        seen[items[i]["focus_key"]] = copies + 1
+        adjusted.append((items[i]["score"] - WEIGHTS.duplicate * copies, -place, items[i]["id"]))
+    whole = [item_id for _, _, item_id in sorted(adjusted, reverse=True)]
+    assert _order(items) == whole
+    few = ranked(items, _by_score, same_answer, limit=limit)
+    assert [item["id"] for _, item in few] == whole[:limit]

@@ -6,7 +6,9 @@ import re
 import pytest
 
 from search import Engine
-from search.analysis import unique_terms
+from search.analysis import SurfaceForms, find_terms, terms, unique_terms
+from search.indexing import current_build
+from search.postings import Postings
 from search.questions import parse
 from search.sentences import SentenceSplitter, sample, train
 from search.snippets import MAX_CHARS, MIN_CHARS, make_snippet, plain_text
@@ -209,14 +211,41 @@ TRICKY = [
 ]
 
 
-@pytest.mark.parametrize("text", TRICKY)
-def test_sentences_from_pieces_are_punkts_sentences(text: str) -> None:
+# A splitter that learned "disease. The" goes together (a collocation): Punkt's second pass
+# then joins the two, although "disease" is a plain word.
+COLLOCATING = SentenceSplitter({"collocations": [["disease", "the"]]})
+
+
+@pytest.mark.parametrize(
+    ("splitter", "text"),
+    [(SPLITTER, text) for text in TRICKY]
+    + [(COLLOCATING, "It is a rare disease. The outlook is good. Ask why? A doctor knows!")],
+)
+def test_sentences_from_pieces_are_punkts_sentences(splitter: SentenceSplitter, text: str) -> None:
     """Snippets ask Punkt only about the breaks between cheap pieces (and remember its
-    answers): the sentences must be those Punkt finds reading the whole text."""
-    pieces = SPLITTER.pieces(text)
+    answers, or answer plain breaks themselves): the sentences must be those Punkt finds
+    reading the whole text."""
+    pieces = splitter.pieces(text)
     found: list[tuple[int, int]] = []
     for i in range(len(pieces)):
-        for span in SPLITTER.sentences_over(text, pieces, i, i):
+        for span in splitter.sentences_over(text, pieces, i, i):
             if span not in found:
                 found.append(span)
-    assert found == SPLITTER.spans(text)
+    assert found == splitter.spans(text)
+
+
+@pytest.mark.parametrize("index", ["starter_index", "medquad_index"])
+def test_a_build_finds_the_terms_of_its_answers_where_analysis_does(
+    index: str, request: pytest.FixtureRequest
+) -> None:
+    """The engine finds a question's terms in an answer by the forms its build saved, numbered
+    as the postings' terms: for answers of a build (MedQuAD's from both build processes) and
+    every term in them, the same places as analysing the answer."""
+    build = current_build(request.getfixturevalue(index))
+    assert build is not None
+    postings = Postings(build)
+    forms = SurfaceForms.load(build, postings.fields["body"].terms)
+    for ord_ in range(0, postings.documents, max(1, postings.documents // 500)):
+        body = postings.body(ord_)
+        wanted = set(terms(body))
+        assert forms.spans(body, wanted) == find_terms(body, wanted)
