@@ -139,8 +139,10 @@ class PostingsWriter:
             size = len(terms)
             numbers = rank[kept]
             ords = np.repeat(np.arange(documents, dtype=np.int64), lengths)
-            # Postings: one per (term, article), by term then article, with its frequency.
-            keys, tfs = _unique_counts(numbers * documents + ords)
+            # Postings: one per (term, article), by term then article, with its frequency
+            # (sorted by term alone: the articles are in order already).
+            order = stable_order(numbers, size)
+            keys, tfs = _runs(numbers[order] * documents + ords[order])
             _save_lists(out, name, keys // documents, keys % documents, size)
             np.save(out / f"{name}.tfs.npy", tfs.astype(np.int32))
             np.save(out / f"{name}.lengths.npy", lengths)
@@ -176,10 +178,21 @@ def term_order(names: list[str], numbers: Ints) -> tuple[list[str], npt.NDArray[
     return [terms[i] for i in order], rank
 
 
+def stable_order(keys: npt.NDArray[Any], size: int) -> npt.NDArray[np.intp]:
+    """``np.argsort(keys, kind="stable")`` for keys in ``range(size)`` (term numbers): NumPy
+    sorts 16-bit keys by radix, 3-4x as fast as wider ones, and a field has fewer than 65,536
+    terms on MedQuAD."""
+    return np.argsort(keys.astype(np.uint16 if size <= 1 << 16 else np.int64), kind="stable")
+
+
 def _unique_counts(keys: Any) -> tuple[Any, Any]:
     """``np.unique(keys, return_counts=True)`` for integer keys, by one sort (numpy's
     ``unique`` takes seconds on a few million keys; this a fifth of a second)."""
-    ordered = np.sort(keys, kind="stable")
+    return _runs(np.sort(keys, kind="stable"))
+
+
+def _runs(ordered: Any) -> tuple[Any, Any]:
+    """The distinct values of sorted ``ordered`` and how often each occurs."""
     if not len(ordered):
         return ordered, np.zeros(0, dtype=np.int64)
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])

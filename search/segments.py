@@ -34,7 +34,7 @@ from whoosh.index import TOC, clean_files
 from whoosh.system import pack_int, pack_long, pack_ushort
 
 from search.analysis import STOPPED, encode_positions
-from search.postings import PostingsWriter, length_bytes, term_order
+from search.postings import PostingsWriter, length_bytes, stable_order, term_order
 
 INDEX_NAME = "MAIN"  # Whoosh's default index name, as ``create_in`` uses it
 # Whoosh's W3 codec writes postings in blocks of this many, each pickled and compressed at
@@ -151,7 +151,7 @@ class SegmentBuilder:
         docs = np.repeat(np.arange(len(lengths)), lengths)
         positions = np.arange(len(kept)) - offsets[docs] + starts[docs]
         keys = rank[kept]
-        order = np.argsort(keys, kind="stable")
+        order = stable_order(keys, len(terms))
         keys, docs, positions = keys[order], docs[order], positions[order]
         changes = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
         new = np.flatnonzero(np.r_[len(keys) > 0, changes])
