@@ -47,6 +47,7 @@ from search.shares import (
     articles,
     brief,
     index,
+    kept_freed_memory,
     read,
     start_call,
     start_share,
@@ -254,7 +255,8 @@ def _write(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _write_all(files, directory, strict, progress, procs)
+        with kept_freed_memory():
+            return _write_all(files, directory, strict, progress, procs)
     finally:
         if collecting:
             gc.enable()
@@ -493,8 +495,8 @@ def _save_analysed(results: list[ShareResult], directory: Path) -> None:
         for key, names in other.foci.items():
             first.foci.setdefault(key, {}).update(names)
         first.tokens.update(other.tokens)
-    first.postings.save(directory)
-    SurfaceForms.of_tokens(first.tokens, sorted(first.postings.vocab["body"])).save(directory)
+    terms = first.postings.save(directory)
+    SurfaceForms.of_tokens(first.tokens, terms["body"]).save(directory)
     save_foci({key: list(names) for key, names in first.foci.items()}, directory)
     first.vocabulary.save(directory)
     # Nothing is needed from them after this; the builder process stays small.

@@ -20,22 +20,21 @@ table of contents (``write_toc``), as Whoosh's ``MpWriter(multisegment=True)`` d
 from __future__ import annotations
 
 import zlib
-from array import array
 from collections.abc import Mapping, Sequence
-from itertools import pairwise, repeat
 from pickle import dumps
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 from whoosh.codec import default_codec
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.filetables import _lengths as TABLE_LENGTHS
 from whoosh.index import TOC, clean_files
 from whoosh.system import pack_int, pack_long, pack_ushort
-from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from search.analysis import encode_positions
+from search.analysis import STOPPED, encode_positions
+from search.postings import PostingsWriter, length_bytes, stable_order, term_order
 
 INDEX_NAME = "MAIN"  # Whoosh's default index name, as ``create_in`` uses it
 # Whoosh's W3 codec writes postings in blocks of this many, each pickled and compressed at
@@ -57,35 +56,28 @@ SMALL_BLOCK = 64
 # A term's statistics as ``W3TermInfo.to_bytes`` packs them.
 TERM_INFO = W3TermInfo._struct
 
+Ints = npt.NDArray[Any]  # integers of any width
 
-class _Postings:
-    """One indexed field's postings, in the order added."""
 
-    def __init__(self) -> None:
-        self.terms: dict[str, int] = {}  # term -> its number, in order of first sight
-        self.term_ids = array("I")
-        self.docs = array("I")
-        self.counts = array("I")
-        self.values: list[bytes] = []  # encoded positions (text fields only)
-        # document -> its field length as Whoosh reads it back (a byte's worth)
-        self.lengths: dict[int, int] = {}
+class _FieldPostings(NamedTuple):
+    """One indexed field's postings in the order written: by term, then document."""
 
-    def number(self, terms: Mapping[str, Any]) -> None:
-        """Give the new ones of ``terms`` numbers, in order."""
-        known = self.terms
-        # (``<=`` looks each of these up; ``-`` would walk all the known terms)
-        if not terms.keys() <= known.keys():
-            for term in terms:
-                if term not in known:
-                    known[term] = len(known)
+    terms: list[str]  # sorted
+    keys: Ints  # each posting's term (its place in ``terms``)
+    docs: Ints
+    counts: Ints
+    values: list[bytes] | None  # encoded positions (text fields only)
+    codes: Ints  # the length byte of each posting's document (0 where none)
 
 
 class SegmentBuilder:
     """Writes documents into one new segment of the index in ``storage``.
 
     ``add`` takes a document as ``add_document`` would (field name -> value; ``_stored_<name>``
-    overrides a stored value) plus each text field's term positions; the other indexed fields
-    (``ID``) are indexed whole, as Whoosh's ``IDTokenizer`` does.
+    overrides a stored value) plus each text field's tokens as term numbers
+    (``FastAnalyzer.numbers``); the other indexed fields (``ID``) are indexed whole, as
+    Whoosh's ``IDTokenizer`` does. ``finish`` inverts the text fields from the same numbers as
+    the numpy postings keep them (``PostingsWriter``).
     """
 
     def __init__(self, storage: FileStorage, schema: Any) -> None:
@@ -96,24 +88,14 @@ class SegmentBuilder:
         self._perdoc = self._codec.per_document_writer(storage, self.segment)
         self.docnum = 0
         self._fields = [(name, schema[name]) for name in sorted(schema.names())]
-        self._postings = {name: _Postings() for name, field in self._fields if field.indexed}
+        # ID fields: (value, document) of each document that has one
+        self._whole: dict[str, list[tuple[str, int]]] = {
+            name: [] for name, field in self._fields if field.indexed
+        }
         # The encoding of "seen once, at position p", by p.
         self._single: list[bytes] = []
 
-    def _encoded(self, places: Mapping[str, list[int]]) -> list[bytes]:
-        if WHOOSH_BYTES:
-            return [encode_positions(where) for where in places.values()]
-        single = self._single
-        try:
-            return [single[w[0]] if len(w) == 1 else encode_positions(w) for w in places.values()]
-        except IndexError:
-            end = max(where[0] for where in places.values()) + 1
-            single.extend(encode_positions([p]) for p in range(len(single), end))
-            return self._encoded(places)
-
-    def add(
-        self, fields: Mapping[str, Any], positions: Mapping[str, Mapping[str, list[int]]]
-    ) -> None:
+    def add(self, fields: Mapping[str, Any], numbers: Mapping[str, Sequence[int]]) -> None:
         docnum = self.docnum
         perdoc = self._perdoc
         perdoc.start_doc(docnum)
@@ -123,24 +105,11 @@ class SegmentBuilder:
                 continue
             length = 0
             if field.indexed:
-                postings = self._postings[name]
-                places = positions.get(name)
-                if places is None:  # an ID field: the value is the one term
-                    postings.number({value: None})
-                    postings.term_ids.append(postings.terms[value])
-                    postings.docs.append(docnum)
-                    postings.counts.append(1)
-                else:
-                    postings.number(places)
-                    postings.term_ids.extend(map(postings.terms.__getitem__, places))
-                    postings.docs.extend(repeat(docnum, len(places)))
-                    start = len(postings.counts)
-                    postings.counts.extend(map(len, places.values()))
-                    postings.values += self._encoded(places)
-                    if field.scorable:
-                        length = sum(postings.counts[start:])
-                        if length:
-                            postings.lengths[docnum] = byte_to_length(length_to_byte(length))
+                found = numbers.get(name)
+                if found is None:  # an ID field: the value is the one term
+                    self._whole[name].append((value, docnum))
+                elif field.scorable:
+                    length = len(found) - found.count(STOPPED)
             custom = fields.get(f"_stored_{name}", value)
             perdoc.add_field(name, field, custom if field.stored else None, length)
             if field.column_type and custom is not None:
@@ -148,13 +117,18 @@ class SegmentBuilder:
         perdoc.finish_doc()
         self.docnum += 1
 
-    def finish(self) -> Any:
-        """Write the postings and close the segment; returns Whoosh's segment object."""
+    def finish(self, texts: PostingsWriter) -> Any:
+        """Write the postings (the text fields' from ``texts``, which holds the same documents)
+        and close the segment; returns Whoosh's segment object."""
         self._perdoc.close()
         writer = self._codec.field_writer(self._storage, self.segment)
-        for name in sorted(self._postings):
-            if self._postings[name].terms:
-                self._write_field(writer, name)
+        for name in sorted(self._whole):
+            if name in texts.tokens:
+                postings = self._text_postings(texts, name)
+            else:
+                postings = self._whole_postings(name)
+            if postings.terms:
+                self._write_field(writer, name, postings)
         writer.close()
         self.segment.set_doc_count(self.docnum)
         if self.segment.should_assemble():  # one compound file, as SegmentWriter makes
@@ -167,26 +141,95 @@ class SegmentBuilder:
         if not self._perdoc.is_closed:
             self._perdoc.close()
 
-    def _write_field(self, writer: Any, name: str) -> None:
+    def _text_postings(self, texts: PostingsWriter, name: str) -> _FieldPostings:
+        """One posting per (term, document) of a text field, with its positions: the field's
+        terms put in term order by one stable sort (documents and positions stay in order)."""
+        kept, lengths, starts = texts.kept(name)
+        assert len(lengths) == self.docnum
+        terms, rank = term_order(texts.names, kept)
+        offsets = np.cumsum(lengths) - lengths
+        docs = np.repeat(np.arange(len(lengths)), lengths)
+        positions = np.arange(len(kept)) - offsets[docs] + starts[docs]
+        keys = rank[kept]
+        order = stable_order(keys, len(terms))
+        keys, docs, positions = keys[order], docs[order], positions[order]
+        changes = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
+        new = np.flatnonzero(np.r_[len(keys) > 0, changes])
+        counts = np.diff(np.r_[new, len(keys)])
+        values = self._encoded(positions, new, counts)
+        codes = length_bytes(lengths)[docs[new]]
+        return _FieldPostings(terms, keys[new], docs[new], counts, values, codes)
+
+    def _encoded(self, positions: Ints, starts: Ints, counts: Ints) -> list[bytes]:
+        """Each posting's positions (``positions[start : start + count]``) as Whoosh's
+        ``Positions`` format encodes them (``encode_positions``)."""
+        gaps = np.diff(positions, prepend=0)
+        gaps[starts] = positions[starts]
+        many = counts > 1
+        values = np.empty(len(counts), dtype=object)
+        values[many] = _encode_many(gaps[np.repeat(many, counts)], counts[many])
+        firsts = positions[starts[~many]]
+        if WHOOSH_BYTES:
+            values[~many] = [encode_positions([p]) for p in firsts.tolist()]
+        else:
+            single = self._single
+            end = int(firsts.max(initial=-1)) + 1
+            single.extend(encode_positions([p]) for p in range(len(single), end))
+            values[~many] = np.array(single, dtype=object)[firsts]
+        encoded: list[bytes] = values.tolist()
+        return encoded
+
+    def _whole_postings(self, name: str) -> _FieldPostings:
+        found = self._whole[name]
+        terms = sorted({value for value, _ in found})
+        number = {term: i for i, term in enumerate(terms)}
+        keys = np.array([number[value] for value, _ in found], dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        docs = np.array([doc for _, doc in found], dtype=np.int64)[order]
+        ones = np.ones(len(found), dtype=np.int64)
+        return _FieldPostings(terms, keys[order], docs, ones, None, ones * 0)
+
+    def _write_field(self, writer: Any, name: str, postings: _FieldPostings) -> None:
         """Write one field's terms and posting blocks as ``W3FieldWriter`` and
         ``W3PostingsWriter`` do (``add_postings``, ``_write_block``, ``finish_postings``),
-        gathering the postings file's bytes in memory and writing them once."""
+        gathering the postings file's bytes in memory and writing them once. Each block's and
+        term's statistics are worked out for all of them at once."""
         field = self._schema[name]
-        postings = self._postings[name]
-        # UTF-8 keeps code point order, so sorting the strings sorts the term bytes.
-        terms = sorted(postings.terms)
-        rank = np.empty(len(terms), dtype=np.int64)
-        rank[[postings.terms[term] for term in terms]] = np.arange(len(terms))
-        keys = rank[np.frombuffer(postings.term_ids, dtype=np.uint32)]
-        # Postings were added in document order; a stable sort keeps it within each term.
-        order = np.argsort(keys, kind="stable")
-        all_docs = np.frombuffer(postings.docs, dtype=np.uint32)[order].tolist()
-        all_counts = np.frombuffer(postings.counts, dtype=np.uint32)[order].tolist()
+        terms, keys, docs, counts, values, codes = postings
         # Whoosh keeps a posting's value only if its format's values vary in size (positions).
-        keep_values = field.format.fixed_value_size() != 0
-        all_values = [postings.values[i] for i in order.tolist()] if keep_values else []
-        ends = np.cumsum(np.bincount(keys, minlength=len(terms))).tolist()
-        lengths = postings.lengths
+        if field.format.fixed_value_size() == 0:
+            values = None
+        frequency = np.bincount(keys, minlength=len(terms))
+        firsts = np.cumsum(frequency) - frequency
+        # Each term's postings go in blocks of BLOCK.
+        starts = np.flatnonzero((np.arange(len(docs)) - firsts[keys]) % BLOCK == 0)
+        term_blocks: list[int] = np.searchsorted(starts, np.append(firsts, len(docs))).tolist()
+        gaps = np.diff(docs, prepend=0)
+        gaps[starts] = docs[starts]
+        by_block = [
+            reduce(values_, starts).tolist()
+            for reduce, values_ in (
+                (np.minimum.reduceat, counts),
+                (np.maximum.reduceat, counts),
+                (np.minimum.reduceat, codes),
+                (np.maximum.reduceat, codes),
+            )
+        ]
+        least, most, shortest, longest = by_block
+        by_term = [
+            reduce(values_, firsts).tolist()
+            for reduce, values_ in (
+                (np.add.reduceat, counts),
+                (np.maximum.reduceat, counts),
+                (np.minimum.reduceat, codes),
+                (np.maximum.reduceat, codes),
+            )
+        ]
+        weights, max_weights, min_codes, max_codes = by_term
+        ends: list[int] = np.r_[starts[1:], len(docs)].tolist()
+        starts_: list[int] = starts.tolist()
+        all_gaps, all_docs, all_counts = gaps.tolist(), docs.tolist(), counts.tolist()
+        frequencies = frequency.tolist()
         protocol = 2 if WHOOSH_BYTES else 4
         small = 0 if WHOOSH_BYTES else SMALL_BLOCK
 
@@ -201,70 +244,47 @@ class SegmentBuilder:
         table_out = bytearray()
         hashed, buckets, positions = table.hashfn, table.buckets, table.index
         key = b""
-        begin = 0
-        for term, end in zip(terms, ends, strict=True):
-            docs, counts = all_docs[begin:end], all_counts[begin:end]
-            values = all_values[begin:end]
-            begin = end
+        for number, term in enumerate(terms):
             start = base + len(out)
             out += WHOOSH3_HEADER_MAGIC
-            total = len(docs)
-            weight = 0.0
-            min_length: int | None = None
-            max_length = 0
-            max_weight = 0.0
-            for first in range(0, total, BLOCK):
-                block_docs = docs[first : first + BLOCK]
-                block_counts = counts[first : first + BLOCK]
-                gaps = [block_docs[0]]
-                gaps += [after - before for before, after in pairwise(block_docs)]
-                if block_counts.count(1) == len(block_counts):
-                    weights: Any = None
-                elif block_counts.count(block_counts[0]) == len(block_counts):
-                    weights = float(block_counts[0])
+            last = term_blocks[number + 1] - 1
+            for block in range(term_blocks[number], last + 1):
+                first, end = starts_[block], ends[block]
+                if most[block] == 1:
+                    block_weights: Any = None
+                elif least[block] == most[block]:
+                    block_weights = float(most[block])
                 else:
-                    weights = tuple(map(float, block_counts))
-                block_values = tuple(values[first : first + BLOCK]) if keep_values else None
-                data = dumps((tuple(gaps), weights, block_values), protocol)
+                    block_weights = tuple(map(float, all_counts[first:end]))
+                block_values = tuple(values[first:end]) if values is not None else None
+                data = dumps((tuple(all_gaps[first:end]), block_weights, block_values), protocol)
                 compression = COMPRESSION if len(data) >= small else 0
                 if compression:
                     data = zlib.compress(data, compression)
-                # (a document with a posting in a text field has a length; ID fields have none)
-                present = list(map(lengths.__getitem__, block_docs)) if lengths else []
-                block_min = min(present) if present else None
-                block_max = max(present) if present else 0
-                block_weight = float(max(block_counts))
                 info = dumps(
                     (
-                        len(block_docs),
-                        block_docs[-1],
-                        block_weight,
+                        end - first,
+                        all_docs[end - 1],
+                        float(most[block]),
                         compression,
-                        length_to_byte(block_min),
-                        length_to_byte(block_max),
+                        shortest[block],
+                        longest[block],
                     ),
                     2,
                 )
                 size = len(info) + len(data)
-                out += pack_int(-size if first + BLOCK >= total else size)
+                out += pack_int(-size if block == last else size)
                 out += info
                 out += data
-                weight += sum(block_counts)
-                if min_length is None:
-                    min_length = block_min
-                elif block_min is not None:
-                    min_length = min(min_length, block_min)
-                max_length = max(max_length, block_max)
-                max_weight = max(max_weight, block_weight)
             info = TERM_INFO.pack(
                 False,
-                weight,
-                total,
-                0 if min_length is None else length_to_byte(min_length),
-                length_to_byte(max_length),
-                max_weight,
-                docs[0],
-                docs[-1],
+                float(weights[number]),
+                frequencies[number],
+                min_codes[number],
+                max_codes[number],
+                float(max_weights[number]),
+                all_docs[starts_[term_blocks[number]]],
+                all_docs[ends[last] - 1],
             )
             key = key_prefix + term.encode("utf-8")
             value = info + pack_long(start) + pack_int(base + len(out) - start)
@@ -279,6 +299,52 @@ class SegmentBuilder:
         table.dbfile.write(table_out)
         table.lastkey = key
         writer.finish_field()
+
+
+# ``pickle.dumps(list, 2)`` of a list of ints, as the C pickler writes it: a header (PROTO 2,
+# EMPTY_LIST, BINPUT 0), then for each run of up to 1000 items MARK, the items, APPENDS (a
+# list of one item is written differently, with APPEND: ``encode_positions`` makes those);
+# each int as BININT1, BININT2 or BININT (little-endian), by size; STOP.
+_PICKLE_HEADER = np.frombuffer(b"\x80\x02]q\x00", dtype=np.uint8)
+_PICKLE_RUN = 1000
+MARK, APPENDS, STOP = b"(e."
+BININT1, BININT2, BININT = b"KMJ"
+
+
+def _encode_many(gaps: Ints, counts: Ints) -> list[bytes]:
+    """``encode_positions`` of many postings of two positions or more at once, from their
+    gaps (each posting's in turn, the first its first position) and how many each has: one
+    buffer laid out with NumPy, cut into each posting's bytes."""
+    if not len(counts):
+        return []
+    first = np.cumsum(counts) - counts
+    posting = np.repeat(np.arange(len(counts)), counts)
+    within = np.arange(len(gaps)) - first[posting]
+    width = np.where(gaps < 256, 2, np.where(gaps < 65536, 3, 5))
+    runs = (counts + _PICKLE_RUN - 1) // _PICKLE_RUN
+    header = 4 + len(_PICKLE_HEADER)  # the count (``pack_uint``), then the pickle's header
+    sizes = header + 2 * runs + np.add.reduceat(width, first) + 1
+    ends = np.cumsum(sizes)
+    begins = ends - sizes
+    before = np.cumsum(width) - width  # the widths of the items before, in all postings
+    # Each item's opcode: after its posting's header and the items before it in the posting,
+    # and after MARK (and APPENDS before it) for each run begun.
+    run = within // _PICKLE_RUN
+    at = begins[posting] + header + (before - before[first][posting]) + 2 * run + 1
+    out = np.zeros(int(ends[-1]), dtype=np.uint8)
+    for shift in (24, 16, 8, 0):  # the count, big-endian
+        out[begins + (24 - shift) // 8] = (counts >> shift) & 255
+    out[begins[:, None] + 4 + np.arange(len(_PICKLE_HEADER))] = _PICKLE_HEADER
+    out[at[within % _PICKLE_RUN == 0] - 1] = MARK
+    last = (within % _PICKLE_RUN == _PICKLE_RUN - 1) | (within == counts[posting] - 1)
+    out[(at + width)[last]] = APPENDS
+    out[ends - 1] = STOP
+    out[at] = np.where(width == 2, BININT1, np.where(width == 3, BININT2, BININT))
+    for byte in range(4):
+        has = width > byte + 1
+        out[at[has] + 1 + byte] = (gaps[has] >> (8 * byte)) & 255
+    data = out.tobytes()
+    return [data[a:b] for a, b in zip(begins.tolist(), ends.tolist(), strict=True)]
 
 
 def write_toc(storage: FileStorage, schema: Any, segments: Sequence[Any]) -> None:

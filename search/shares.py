@@ -130,17 +130,18 @@ def index(
     result so far (all but the segment): a worker sends it on, so the builder can save the
     numpy postings and the vocabulary while the workers write their segments."""
     started = time.process_time()
-    result = ShareResult()
     analyzer = FastAnalyzer()
+    # (the postings writer numbers terms as the analyzer does: the same list)
+    result = ShareResult(postings=PostingsWriter(analyzer.names))
     builder = SegmentBuilder(FileStorage(str(directory)), build_schema())
     try:
         for ends_file, articles in groups:
             for article in articles:
                 focus_key = " ".join(analyzer.terms(article.focus))
                 doc = document(article, focus_key)
-                analysed = {name: analyzer.analyse(doc[name]) for name in POSTING_FIELDS}
-                builder.add(doc, {name: found[1] for name, found in analysed.items()})
-                result.postings.add(doc, {name: found[0] for name, found in analysed.items()})
+                numbers = {name: analyzer.numbers(doc[name]) for name in POSTING_FIELDS}
+                builder.add(doc, numbers)
+                result.postings.add(doc, numbers)
                 if focus_key:
                     names = result.foci.setdefault(focus_key, {})
                     names.update(dict.fromkeys((article.focus, *article.synonyms)))
@@ -157,7 +158,7 @@ def index(
         builder.cancel()
         raise
     if result.indexed:
-        result.segment = builder.finish()
+        result.segment = builder.finish(result.postings)
     else:
         builder.cancel()
     result.cpu["index"] = result.cpu.get("index", 0.0) + time.process_time() - started
@@ -181,20 +182,35 @@ def _die_with_parent(parent: int | None) -> None:
         os._exit(1)
 
 
-def _keep_freed_memory() -> None:
-    """Have glibc's malloc serve big blocks from the heap and keep what is freed.
+def _keep_freed_memory(keep: bool = True) -> None:
+    """Have glibc's malloc serve big blocks from the heap and keep what is freed (``keep``),
+    or go back to its default thresholds and give the kept memory back.
 
     By default a block of 128 kB or more is mapped fresh from the kernel and unmapped when
     freed, so its pages fault in anew each time. Each ``zlib.compress`` (a posting block, a
     document's stored fields: some 80,000 in a MedQuAD build) allocates about 270 kB of
-    state: 60-80 microseconds each that way, 7 with the memory kept. The bytes written do
-    not change. Only worker processes do this; they end with the build.
+    state: 60-80 microseconds each that way, 7 with the memory kept; the builder's NumPy
+    temporaries (millions of postings) cost it a quarter of a second of page faults. The
+    bytes written do not change. Workers keep memory until they end; the builder only while
+    it builds (``kept_freed_memory``).
     """
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None)
         m_trim_threshold, m_mmap_threshold = -1, -3
-        libc.mallopt(m_mmap_threshold, 64 << 20)
-        libc.mallopt(m_trim_threshold, 256 << 20)
+        libc.mallopt(m_mmap_threshold, 64 << 20 if keep else 128 << 10)
+        libc.mallopt(m_trim_threshold, 256 << 20 if keep else 128 << 10)
+        if not keep:
+            libc.malloc_trim(0)
+
+
+@contextlib.contextmanager
+def kept_freed_memory() -> Iterator[None]:
+    """``_keep_freed_memory`` for the block's duration (in the builder)."""
+    _keep_freed_memory()
+    try:
+        yield
+    finally:
+        _keep_freed_memory(keep=False)
 
 
 def _share_worker(

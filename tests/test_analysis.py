@@ -8,6 +8,7 @@ from whoosh.formats import Positions
 from search.analysis import (
     FastAnalyzer,
     SurfaceForms,
+    _lower_folded,
     encode_positions,
     find_terms,
     fold,
@@ -207,3 +208,10 @@ def test_words_are_the_folded_word_characters_runs(text: str) -> None:
     assert words(text) == re.findall(r"\w+", fold(text))
     ascii_text = text.encode("ascii", "replace").decode()
     assert words(ascii_text) == re.findall(r"\w+", fold(ascii_text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+@example("alzheimer's a'b ''x y'' x''y ’s' '’a")
+def test_fold_drops_the_apostrophes_between_word_characters(text: str) -> None:
+    assert fold(text) == re.sub(r"(?<=\w)['’](?=\w)", "", _lower_folded(text))

@@ -10,12 +10,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh.qparser import MultifieldParser
 
 from search import Engine, segments, sentences
-from search.analysis import normalise_key
+from search.analysis import encode_positions, normalise_key
 from search.corpus import Article, discover, read_file, starter_path
 from search.indexing import build
 from search.schema import build_schema
@@ -135,6 +138,19 @@ def test_searches_answer_the_same(reference: Path, built: Path) -> None:
             theirs = [(hit["id"], round(hit.score, 6)) for hit in expected.search(query)]
             mine = [(hit["id"], round(hit.score, 6)) for hit in actual.search(query)]
             assert mine == theirs and theirs, q
+
+
+_POSITIONS = st.lists(st.integers(0, 2**31 - 1), min_size=2, max_size=40, unique=True).map(sorted)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_POSITIONS, max_size=8))
+@example([list(range(0, 3 * 2001, 3)), [0, 1], list(range(1000)), [255, 256, 65535, 65536]])
+def test_positions_are_encoded_at_once_as_one_by_one(postings: list[list[int]]) -> None:
+    gaps = [gap for p in postings for gap in (p[0], *np.diff(p).tolist())]
+    counts = [len(p) for p in postings]
+    encoded = segments._encode_many(np.array(gaps, dtype=np.int64), np.array(counts))
+    assert encoded == [encode_positions(p) for p in postings]
 
 
 def test_punkt_learns_from_the_sample_of_all_indexed_bodies(built: Path) -> None:

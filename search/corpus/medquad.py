@@ -97,22 +97,25 @@ def read(file: Path, root: Path) -> Iterator[Article | Problem]:
     focus = _clean(doc.findtext(focus_tag))
     synonyms = _synonyms(doc)
     url = doc.get("url", "")
+    path = str(file)  # one string for the file's problems: pickled once in a brief
 
     for pair in doc.iterfind(pairs_path):
         question = pair.find(question_tag)
         pid = pair.get("pid", "")
         qid = question.get("qid", pid) if question is not None else pid
-        title = _question(question.text if question is not None else "")
+        asked = (question.text if question is not None else "") or ""
         body = _clean(pair.findtext(answer_tag))
-        if not title:
-            yield Problem(str(file), None, f"pair {qid}: no question text")
+        # (``_clean`` empties exactly the blank texts; two pairs in three have no answer, so
+        # their question is not cleaned)
+        if not asked.strip():
+            yield Problem(path, None, f"pair {qid}: no question text")
             continue
         if not body:
-            yield Problem(str(file), None, "no answer text", malformed=False)
+            yield Problem(path, None, "no answer text", malformed=False)
             continue
         yield Article(
             id=f"{source}_{file.stem}_{pid}",
-            title=title,
+            title=_question(asked),
             body=body,
             url=url,
             source=source,
