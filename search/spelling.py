@@ -11,6 +11,7 @@ bigram index first narrows them to the few dozen that share enough two-letter pi
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Mapping
@@ -71,24 +72,36 @@ def _same_case(original: str, word: str) -> str:
     return word.capitalize() if original[:1].isupper() else word
 
 
-class Speller:
+class _Candidates:
+    """The words a correction can be, indexed by their bigrams."""
+
     def __init__(self, counts: Mapping[str, int]) -> None:
-        self._counts = dict(counts)
-        self._candidates = [
+        self.words = [
             word
-            for word, count in self._counts.items()
+            for word, count in counts.items()
             if count >= MIN_COUNT and len(word) >= MIN_LENGTH and word.isalpha()
         ]
         # As arrays, so narrowing ~30,000 words to the few worth measuring is a few vectorised
         # steps rather than a Python loop over every word sharing a bigram.
-        self._letters = np.array([_letters(w) for w in self._candidates], dtype=np.uint64)
-        self._lengths = np.array([len(w) for w in self._candidates], dtype=np.int32)
+        self.letters = np.array([_letters(w) for w in self.words], dtype=np.uint64)
+        self.lengths = np.array([len(w) for w in self.words], dtype=np.int32)
         postings: defaultdict[str, list[int]] = defaultdict(list)
-        for number, word in enumerate(self._candidates):
+        for number, word in enumerate(self.words):
             for gram in bigrams(word):
                 postings[gram].append(number)
-        self._postings = {gram: np.array(ns, dtype=np.int32) for gram, ns in postings.items()}
+        self.postings = {gram: np.array(ns, dtype=np.int32) for gram, ns in postings.items()}
+
+
+class Speller:
+    def __init__(self, counts: Mapping[str, int]) -> None:
+        self._counts = dict(counts)
         self._corrections: dict[str, str | None] = {}
+
+    @functools.cached_property
+    def _candidates(self) -> _Candidates:
+        # Built when a word first needs correcting (~70 ms on MedQuAD), not with the speller:
+        # a server's first search is usually spelled right, and it counts in start-up.
+        return _Candidates(self._counts)
 
     def known(self, word: str) -> bool:
         return fold(word) in self._counts
@@ -107,11 +120,12 @@ class Speller:
         return found
 
     def _nearest(self, word: str) -> str | None:
+        index = self._candidates
         grams = bigrams(word)
-        lists = [self._postings[gram] for gram in grams if gram in self._postings]
+        lists = [index.postings[gram] for gram in grams if gram in index.postings]
         if not lists:
             return None
-        shared = np.bincount(np.concatenate(lists), minlength=len(self._candidates))
+        shared = np.bincount(np.concatenate(lists), minlength=len(index.words))
         letters = np.uint64(_letters(word))
         for limit in range(1, max_edits(word) + 1):
             # Cheap bounds first. An edit spoils at most two of a word's bigrams (a swap three),
@@ -119,12 +133,12 @@ class Speller:
             needed = max(1, len(grams) - 2 * limit - 1)
             close = np.flatnonzero(
                 (shared >= needed)
-                & (np.abs(self._lengths - len(word)) <= limit)
-                & (np.bitwise_count(self._letters ^ letters) <= 2 * limit)
+                & (np.abs(index.lengths - len(word)) <= limit)
+                & (np.bitwise_count(index.letters ^ letters) <= 2 * limit)
             )
             scored = [
                 (-self._counts[candidate], candidate)
-                for candidate in (self._candidates[number] for number in close)
+                for candidate in (index.words[number] for number in close)
                 if distance(word, candidate, limit) <= limit
             ]
             if scored:
