@@ -403,16 +403,17 @@ def derived_names(name: str) -> list[str]:
         if " - " in rest:  # "Parasites - Lice - Pubic "Crab" Lice"
             for part in rest.split(" - "):
                 add(part)
-    elif match := _ALSO_KNOWN.match(name):
+    # (the checks for "(" and ":" spare most names the patterns' backtracking)
+    elif "(" in name and (match := _ALSO_KNOWN.match(name)):
         add(f"{match.group(1)} {match.group(3)}")
         add(match.group(2))
-    elif match := _BRACKETED.match(name):
+    elif "(" in name and (match := _BRACKETED.match(name)):
         add(f"{match.group(1)} {match.group(3)}")
         inner = match.group(2).strip()
         # Not abbreviations: "(MODED)" or "(REAR)" would be read as the words "mode" and "rear".
         if len(inner.split()) > 1 or _ILLNESS_WORD.search(inner):
             add(inner)
-    elif match := _SUBTITLE.match(name):  # "X: Y", not "Arginine:glycine …"
+    elif ":" in name and (match := _SUBTITLE.match(name)):  # "X: Y", not "Arginine:glycine …"
         add(match.group(1))
         add(match.group(2))
     elif match := _FOR_WHOM.match(name):
