@@ -274,7 +274,7 @@ class SurfaceForms:
     stemming whole answers for it was half the time of a search. The build met every token
     of every answer (``FastAnalyzer.tokens``) and saves each answer term's forms, lowercased
     ("kidneys kidney" for "kidney"; a token's term depends only on the token lowercased), one
-    line per term in the order of the postings' term numbers: 0.7 MB on MedQuAD, kept as one
+    line per term in the order of the postings' term numbers: 0.27 MB on MedQuAD, kept as one
     string in each worker. In an ASCII answer (99% of MedQuAD's) lowercased, a term is found
     by one ``str.find`` (in C) for the start its forms share, and each place kept when the
     whole token there is one of them; other answers are analysed (``find_terms``). A regular
