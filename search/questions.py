@@ -212,11 +212,10 @@ _SURFACE_WORD = re.compile(r"\w+")
 def without_name(text: str, name: Sequence[str]) -> str:
     """``text`` with the words of a focus name (given as index terms) blanked out."""
     wanted = frozenset(name)
-    starts = frozenset(term[:4] for term in wanted)
 
     def blank(match: re.Match[str]) -> str:
-        word = match.group().lower()
-        return "_" if word[:4] in starts and stem(word) in wanted else match.group()
+        # the word's term as the index has it (folded, stopped, stemmed; analysis' cache)
+        return "_" if wanted.intersection(terms(match.group())) else match.group()
 
     return _SURFACE_WORD.sub(blank, text)
 
