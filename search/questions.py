@@ -37,14 +37,23 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\btrigger|\bhow (do|does|did|can) (you|i|people|someone|one|a person) (get|catch)\b"
         r"|\bmakes? (you|me|him|her|them|people)\b|\bturn into\b"
         r"|\bcome back\b|\brecur"
-        r"|\bwhat leads to\b|\bwhere does .* come from\b",
+        r"|\bwhat leads to\b|\bwhere does .* come from\b"
+        r"|\bwhat (germ|virus|bacteri\w*|bug|infection|parasite)s? (gives?|causes?|is behind)\b",
         ("causes",),
     ),
     "symptoms": (
         r"\bsymptom|\bsigns?\b|\bhow (do|would|can) (i|you) (know|tell)\b|\bfeel like\b"
         r"|\bwhat does .* (feel|look) like\b|\bdoes (it|.*) hurt\b|\bnot notice\b|\bnotice\b"
         r"|\bwarning signs?\b|\bcould (it|this|that) be\b"
-        r"|\b(is|are) (it|this|that|these) (a )?signs?\b",
+        r"|\b(is|are) (it|this|that|these) (a )?signs?\b"
+        # What the illness does to a person, in lay words (written for general use, e.g.
+        # "what problems do babies with X have", "how does X affect a person"):
+        r"|\bwhat (problems|features|troubles|difficulties) do (people|persons?|patients|babies"
+        r"|infants|kids|children|adults|those|someone|men|women|girls|boys)\b"
+        r"|\bhow (does|do|would|will|can) .* (affect|show)( (up|itself))?\b"
+        r"|\bwhat (does|do|will|would|can) .* do to\b|\bshows? up\b"
+        r"|\bwhat happens to (the|your|my|his|her|their|a) \w+ (in|with|during)\b"
+        r"|\bwhat is it like\b|\blook (out )?for\b",
         ("symptoms",),
     ),
     "treatment": (
@@ -58,6 +67,7 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bwhat (can|could) be done\b|\b(is|are) there (any(thing)?|a) (way|cure|fix|help"
         r"|medicines?|medications?|drugs?|options?)\b|\b(fix|fixed|heal)\b|\boptions\b"
         r"|\bwhat (do|should|can) (i|we) (take|use)\b|\bdeal with\b|\bchemo|\bradiation\b"
+        r"|\bslow(s|ing)? (it |this |that |them |the \w+ )?down\b|\bslow (the|its) progress"
         # Surgery, removal and medicines asked about, not mentioned ("recur after surgery"):
         r"|\b(have|need|going|want|has|needs) to (operate|be operated|be removed|remove)\b"
         r"|\b(will|would|should|do|can) (they|you|doctors?|we) (operate|remove)\b"
@@ -78,7 +88,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("exams and tests",),
     ),
     "prevention": (
-        r"\bprevent|\bavoid|\bstop .* (getting|from)\b|\b(lower|reduce|cut)s? .*(risk|chances?)\b"
+        r"\bprevent|\bavoid|\bstop (.* )?(getting|catching)\b|\bstop .* from\b"
+        r"|\b(lower|reduce|cut)s? .*(risk|chances?)\b"
         r"|\bprotect|\bmake sure .* (not|don'?t)\b"
         r"|\bvaccin|\bshots?\b|\bkeep .* from (getting|coming)\b|\bcome back\b"
         r"|\bkeep (from|away)\b|\bward off\b|\bsafe from\b|\bnot to (get|catch)\b"
@@ -101,11 +112,16 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bpass(ing)? .* to (my|our|his|her|their) (kids|children|baby|son|daughter)"
         r"|\bfrom (my|their|his|her) (parents?|mother|father|mom|dad)\b|\bcarrier"
         r"|\bneither parent\b|\bget it too\b|\bin (the|our|my) family\b|\bpassed (down )?from\b"
-        r"|\bwill (my|our|his|her|their) (kids|children|son|daughter|baby|babies) (get|have|be)\b",
+        r"|\bwill (my|our|his|her|their) (kids|children|son|daughter|baby|babies) (get|have|be)\b"
+        r"|\bfrom (a |the )?parents? to (a |the |their )?(child|children|kids|baby|babies)\b"
+        r"|\b(passed|pass|passes|handed) (on )?(in|through|within|down) (the )?famil"
+        r"|\bcarr(y|ies|ying) (the|a|this|that) (gene|mutation|trait)\b",
         ("inheritance",),
     ),
     "genetic changes": (
-        r"\bgenes?\b|\bmutation|\bchromosom|\bgenetic (change|cause|defect|basis|error)",
+        # (not a gene someone carries: "if we both carry the gene" asks about inheritance)
+        r"(?<!carry the )(?<!carries the )(?<!carry a )\bgenes?\b|\bmutation|\bchromosom"
+        r"|\bgenetic (change|cause|defect|basis|error)",
         ("genetic changes",),
     ),
     "frequency": (
@@ -117,7 +133,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"\bat risk\b|\brisk\b|\bwho (gets|is likely|can get)\b|\b(more|most) likely\b"
         r"|\bhow (do|does|did|can) (you|i|people|someone|one|a person) (get|catch)\b"
         r"|\bsusceptib|\bcontagious\b|\bcatching\b|\binfectious\b|\bspread|\braises? (my|your|the)"
-        r"|\bchances? of (getting|having)\b|\bcan (i|you) (get|catch)\b",
+        r"|\bchances? of (getting|having)\b|\bcan (i|you) (get|catch)\b"
+        r"|\bwho (usually |typically |mostly |most often |can |could )?(catch|catches|gets)\b",
         ("susceptibility",),
     ),
     "complications": (
@@ -154,6 +171,14 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("research",),
     ),
     "stages": (r"\bstages?\b|\bstaging\b", ("stages",)),
+    # Eating and drinking with the condition: NIDDK's "What to do for X" answers (eating,
+    # diet and nutrition), MedQuAD's "considerations".
+    "diet": (
+        r"\bwhat (should|can|to) (i|we|he|she|they|you|people) (eat|drink)\b|\bwhat to eat\b"
+        r"|\bdiets?\b|\beating\b|\bnutrition|\bfoods? (to|that|should|i|we)\b"
+        r"|\bcut (back|down) on\b",
+        ("considerations",),
+    ),
     "information": (
         r"^\s*(what|who) (is|are)\b|\bwhat (is|are) (that|this|it|these|they)\b"
         r"|\btell me about\b|\binformation (on|about)\b|\bexplain\b"
@@ -177,6 +202,7 @@ PRIORITY = (
     "research",
     "frequency",
     "prevention",
+    "diet",
     "susceptibility",
     "complications",
     "diagnosis",
@@ -467,10 +493,13 @@ class Asking:
     @classmethod
     def of(cls, text: str, idf: Callable[[str], float] | None, weights: Weights) -> Asking:
         written = re.findall(r"\w+(?:['’]\w+)*", text)
+        capitals = [w for w in written if _ACRONYM.match(w)]
+        if 2 * len(capitals) > len(written):  # a message in capitals: no word is an acronym
+            capitals = []
         return cls(
             idf,
             frozenset(stem(w) for w in surface_words(text) if w.endswith("s")),
-            frozenset(t for w in written if _ACRONYM.match(w) for t in terms(w)),
+            frozenset(t for w in capitals for t in terms(w)),
             weights,
         )
 
@@ -480,7 +509,9 @@ class Asking:
         if self.idf is None:
             return False
         if len(phrase) == 1 and phrase[0] not in self.possessive:
-            return False
+            # or an eponym no ordinary word could be ("stargardt", "gaucher"; not "g" of
+            # "G syndrome")
+            return len(phrase[0]) > 3 and self.idf(phrase[0]) >= self.weights.acronym_idf
         return max(map(self.idf, phrase)) >= self.weights.rare_idf
 
     def names_acronym(self, term: str) -> bool:
@@ -530,6 +561,10 @@ class FocusIndex:
             mine = phrases.setdefault(key, set())
             for name in known_as:
                 phrase = name_phrase(name) or (own if tuple(terms(name)) == own else None)
+                if phrase is None and _ACRONYM.match(name.strip()):
+                    # Short acronyms ("CML", "AML", "PKU") are what readers write; they are
+                    # unsafe as ordinary words, so they count only as acronyms (see ``find``).
+                    phrase = tuple(terms(name)) if len(terms(name)) == 1 else None
                 if phrase and not set(phrase) <= FILLER:
                     table.setdefault(phrase, set()).add(key)
                     mine.add(phrase)

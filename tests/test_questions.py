@@ -264,6 +264,9 @@ VARIANTS = FocusIndex(
         "carpal tunnel syndrom": ["Carpal tunnel syndrome"],
         "kidney diseas": ["Kidney disease"],
         "hantavirus pulmonari syndrom": ["Hantavirus pulmonary syndrome", "HARDS"],
+        "chronic myelogen leukemia": ["Chronic myelogenous leukemia", "CML"],
+        "stargardt diseas": ["Stargardt disease"],
+        "opitz g syndrom": ["Opitz G syndrome", "G syndrome"],
     }
 )
 
@@ -293,6 +296,22 @@ def test_eponyms_and_acronyms_count_only_when_written_so_and_rare() -> None:
     assert keys("is HARDS deadly") == [("hantavirus pulmonari syndrom",)]
 
 
+def test_short_acronyms_name_a_focus_when_written_in_capitals() -> None:
+    idf = {"stargardt": 8.0, "g": 9.0}.get
+
+    def keys(text: str) -> list[tuple[str, ...]]:
+        ask = Asking.of(text, lambda t: idf(t, 0.0), WEIGHTS)
+        return [f.keys for f in VARIANTS.find(terms(text), ask=ask)]
+
+    assert keys("how long can you live with CML") == [("chronic myelogen leukemia",)]
+    assert keys("how long can you live with cml") == []  # "cml" is not rare here
+    # A message all in capitals writes no word as an acronym.
+    assert keys("HOW LONG CAN YOU LIVE WITH CML") == []
+    # A one-word eponym no ordinary word could be names its foci without "disease".
+    assert keys("anything to slow down stargardt vision loss") == [("stargardt diseas",)]
+    assert keys("group G strep") == []  # a letter is no eponym
+
+
 def test_no_phrase_asking_for_a_kind_of_answer_makes_an_overview_only_likelier() -> None:
     described = asked(parse("bullseye rash after a tick bite"))
     assert described.types == frozenset() and described.other_types == {"information"}
@@ -310,6 +329,16 @@ def test_no_phrase_asking_for_a_kind_of_answer_makes_an_overview_only_likelier()
         ("how do they find out if it is lupus", "diagnosis"),
         ("the doctor called it a coloboma, what is that", "information"),
         ("why does lung cancer recur after surgery", "causes"),  # surgery only mentioned
+        ("what problems do babies with this syndrome have", "symptoms"),
+        ("how does it affect a person", "symptoms"),
+        ("what does lupus do to the body", "symptoms"),
+        ("who usually catches it", "susceptibility"),
+        ("does it pass from parent to child", "inheritance"),
+        ("if we both carry the gene will our kids get it", "inheritance"),
+        ("is there anything to slow it down", "treatment"),
+        ("how to stop getting bladder infections", "prevention"),
+        ("what germ gives you whipple disease", "causes"),
+        ("what should I eat when my crohns flares up", "diet"),
     ],
 )
 def test_lay_ways_of_asking_for_a_kind_of_answer(question: str, kind: str) -> None:
