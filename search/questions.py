@@ -21,7 +21,7 @@ from whoosh import query
 
 from search.analysis import stem, terms
 from search.analysis import words as surface_words
-from search.ranking import WEIGHTS, Asked, Weights
+from search.ranking import WEIGHTS, Asked, Weights, populations
 from search.synonyms import MAX_PHRASE, Phrase, SynonymTable, curated, name_phrase
 
 FIELDS = ("title", "focus", "body")
@@ -362,6 +362,8 @@ _FOR_WHOM = re.compile(
     r"|infants|babies|newborns|pregnancy)$",
     re.I,
 )
+# "Childhood Ependymoma", "Adult Brain Tumors": the condition for some readers, named first.
+_WHOSE = re.compile(r"^(?:childhood|adult|pediatric|infantile)\s+(.{4,})$", re.I)
 # A bracketed single word is a name ("(Cholangiocarcinoma)") unless it qualifies the title.
 _NOT_NAMES = frozenset(("formerly", "type", "recreational", "adult", "childhood", "pdq"))
 # Every word of four letters or more capitalised: a health topic's title.
@@ -441,7 +443,7 @@ def derived_names(name: str) -> list[str]:
     elif ":" in name and (match := _SUBTITLE.match(name)):  # "X: Y", not "Arginine:glycine …"
         add(match.group(1))
         add(match.group(2))
-    elif match := _FOR_WHOM.match(name):
+    elif (match := _FOR_WHOM.match(name)) or (match := _WHOSE.match(name)):
         add(match.group(1))
     elif " and other " in name.lower():  # "Wilms Tumor and Other Childhood Kidney Tumors"
         add(name[: name.lower().index(" and other ")])
@@ -783,6 +785,7 @@ def asked(question: Question, inferred: Sequence[str] = ()) -> Asked:
         - variants,
         types=wanted,
         other_types=others,
+        populations=populations(question.terms),
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import heapq
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
@@ -73,6 +73,10 @@ class Weights:
     title_cover: float = 0.5
     # The article's whole focus name is in the question even if no focus was recognised.
     focus_named: float = 0.3
+    # The article is written for the people the question asks about ("in kids", "in men",
+    # "while pregnant"): MedQuAD has "Childhood Ependymoma", "Irritable Bowel Syndrome in
+    # Children", "Male Breast Cancer" beside the general articles.
+    population: float = 0.5
     # Taken off an article's score for each better-ranked one with the same focus and type:
     # MedQuAD often has one question answered by two or three sources, and when the first copy
     # is the wrong answer the second is wrong too, while another article may be right. A second
@@ -91,7 +95,31 @@ WEIGHTS = Weights()
 VARIANT = 0.8
 # ... a focus the question mentions besides its main one is often the story around it.
 OTHER_FOCUS = 0.5
-FEATURES = ("bm25", "focus_match", "type_match", "both", "title_cover", "focus_named")
+FEATURES = (
+    "bm25",
+    "focus_match",
+    "type_match",
+    "both",
+    "title_cover",
+    "focus_named",
+    "population",
+)
+
+# Words that say whom an article (its focus name) or a question is about, as index terms.
+_POPULATION_WORDS = {
+    "children": "child children childhood kids pediatric infants babies newborns toddlers teens"
+    " teenagers adolescents",
+    "men": "men man male",
+    "women": "women woman female",
+    "pregnancy": "pregnancy pregnant",
+    "older adults": "older elderly seniors",
+}
+_POPULATION = {term: group for group, said in _POPULATION_WORDS.items() for term in terms(said)}
+
+
+def populations(words: Iterable[str]) -> frozenset[str]:
+    """The groups of people these index terms name ("kid" → "children")."""
+    return frozenset(_POPULATION[w] for w in words if w in _POPULATION)
 
 
 @dataclass(frozen=True)
@@ -107,6 +135,7 @@ class Asked:
     variant_keys: frozenset[str] = frozenset()
     focus_words: int = 0  # words in the name of the main focus as the question wrote it
     other_types: frozenset[str] = frozenset()  # article types of its less specific asks
+    populations: frozenset[str] = frozenset()  # whom it asks about (``populations``)
 
 
 def features(asked: Asked, doc: Mapping[str, Any], bm25: float, best: float) -> dict[str, float]:
@@ -122,7 +151,9 @@ def features(asked: Asked, doc: Mapping[str, Any], bm25: float, best: float) -> 
         focus = 0.0
     focus_terms = focus_key.split()
     named = sum(1 for term in focus_terms if term in asked.terms)
-    if focus < VARIANT and named >= max(2, asked.focus_words) and 2 * named > len(focus_terms):
+    # (words for whom, "baby" of "Shaken baby syndrome", name no condition)
+    naming = named - sum(1 for term in focus_terms if term in asked.terms and term in _POPULATION)
+    if focus < VARIANT and naming >= max(2, asked.focus_words) and 2 * naming > len(focus_terms):
         # Most of a longer focus name is in the question, though the name found was a shorter
         # one ("breast cancer in men": "Male breast cancer"; "low iron anemia": "Iron-deficiency
         # anemia"): as likely the subject as another source's name for the focus. Not when the
@@ -130,6 +161,12 @@ def features(asked: Asked, doc: Mapping[str, Any], bm25: float, best: float) -> 
         # make "Oculopharyngeal muscular dystrophy" likely), nor by half ("Alcohol Use and Older
         # Adults" for "older adults").
         focus = VARIANT
+    # Another source's article about the condition written for the people asked about
+    # ("Irritable Bowel Syndrome in Children" for "irritable bowel syndrome in kids") is as much
+    # the subject as the article with the very focus named.
+    for_them = bool(focus >= VARIANT and asked.populations & populations(focus_terms))
+    if for_them:
+        focus = 1.0
     qtype = doc.get("qtype", "")
     kind = 1.0 if qtype in asked.types else 0.5 if qtype in asked.other_types else 0.0
     # The title's terms come precomputed with the candidate (``search.postings``) when it can.
@@ -141,6 +178,7 @@ def features(asked: Asked, doc: Mapping[str, Any], bm25: float, best: float) -> 
         "both": focus * kind,
         "title_cover": len(asked.terms & title) / len(asked.terms) if asked.terms else 0.0,
         "focus_named": 1.0 if focus_terms and named == len(focus_terms) else 0.0,
+        "population": 1.0 if for_them else 0.0,
     }
 
 

@@ -12,6 +12,7 @@ from search.ranking import (
     Asked,
     Weights,
     features,
+    populations,
     ranked,
     same_answer,
     score,
@@ -39,11 +40,37 @@ def test_features_say_whether_an_article_answers_this_question() -> None:
         "both": 1.0,
         "title_cover": 1.0,
         "focus_named": 1.0,
+        "population": 0.0,
     }
     other = features(
         ASKED, doc("Diabetic mastopathy", "diabet mastopathi", "information"), 10.0, 10.0
     )
     assert (other["focus_match"], other["type_match"], other["focus_named"]) == (0.0, 0.0, 0.0)
+
+
+def test_the_article_for_the_people_asked_about_comes_first() -> None:
+    # "what is irritable bowel syndrome in kids": two sources' articles about the condition
+    asked = Asked(
+        terms=frozenset({"irrit", "bowel", "syndrom", "kid"}),
+        focus_keys=frozenset({"irrit bowel syndrom"}),
+        variant_keys=frozenset({"irrit bowel syndrom children"}),
+        types=frozenset({"information"}),
+        populations=populations(["irrit", "bowel", "syndrom", "kid"]),
+    )
+    general = features(asked, doc("What is IBS?", "irrit bowel syndrom", "information"), 9, 10)
+    for_kids = features(
+        asked, doc("What is IBS in children?", "irrit bowel syndrom children", "information"), 8, 10
+    )
+    assert score(for_kids) > score(general)
+    # Not when the question names no one: the general article stays first.
+    plain = dataclasses.replace(asked, populations=frozenset())
+    assert score(
+        features(plain, doc("What is IBS?", "irrit bowel syndrom", "information"), 9, 10)
+    ) > score(
+        features(
+            plain, doc("IBS in children", "irrit bowel syndrom children", "information"), 8, 10
+        )
+    )
 
 
 def test_right_focus_and_type_beat_a_higher_bm25_score_on_the_wrong_article() -> None:
