@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import SHARED_DATA, data_path, table
 from search import Engine
-from search.evaluation import FRESH_SETS, baseline_query, compare, development_sets
+from search.evaluation import BLIND, FRESH_SETS, baseline_query, compare, development_sets
 from search.indexing import build
 from search.questions import parse
 
@@ -40,7 +40,7 @@ def main() -> None:
             build([data_path("medquad")], index)
         engine = Engine(index)
         stored = engine.documents()
-        sets = development_sets(stored, SHARED_DATA, PARAPHRASE, fresh=FRESH_SETS)
+        sets = development_sets(stored, SHARED_DATA, PARAPHRASE, fresh=(*FRESH_SETS, BLIND))
         if args.no_heldout:
             sets = [dev for dev in sets if not dev.name.endswith("/heldout")]
         rankers = {

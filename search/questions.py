@@ -43,6 +43,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "symptoms": (
         r"\bsymptom|\bsigns?\b|\bhow (do|would|can) (i|you) (know|tell)\b|\bfeel like\b"
+        r"|\bfeatures? of\b|\bwhat does (?![^,.?]*\bnormally\b)[^,.?]* do\b(?! (for|about))"
+        r"|\b(problems|features|troubles) (that )?(come|comes|go|goes) with\b"
         r"|\bwhat does .* (feel|look) like\b|\bdoes (it|.*) hurt\b|\bnot notice\b|\bnotice\b"
         r"|\bwarning signs?\b|\bcould (it|this|that) be\b"
         r"|\b(is|are) (it|this|that|these) (a )?signs?\b"
@@ -81,7 +83,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "diagnosis": (
         r"\btests?\b|\btesting\b|\bscreen|\bdetect|\bexam|\bscan\b|\bcheck(ed)? for\b"
-        r"|\bbiopsy\b|\bhow (do|can|would) (doctors?|they|you|i) (know|tell|find out|diagnose)\b"
+        r"|\bbiopsy\b|\bhow (do|can|would) (doctors?|they) (know|tell)\b"
+        r"|\bhow (do|can|would) (doctors?|they|you|i) (find out|diagnose)\b"
         r"|\bhow (is|are) .* diagnosed\b|\bdiagnose\b|\bget .* checked\b|\bcheck-?ups?\b"
         r"|\bfind out (if|whether)\b|\bfigure out\b|\bhow (is|are) .* (found|detected|confirmed)"
         r"|\bx-?rays?\b|\bmri\b|\bultrasound\b|\bblood work\b|\bdiagnos(e|is|ing)\b",
@@ -182,7 +185,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "information": (
         r"^\s*(what|who) (is|are)\b|\bwhat (is|are) (that|this|it|these|they)\b"
         r"|\btell me about\b|\binformation (on|about)\b|\bexplain\b"
-        r"|\bwhat does .* mean\b|\bmeaning of\b|\bdefin",
+        r"|\bwhat does .* mean\b|\bmeaning of\b|\bdefin"
+        r"|\bwhat (kind|sort|type) of (a )?(condition|disease|illness|disorder|problem) is\b",
         ("information",),
     ),
 }
@@ -700,11 +704,12 @@ def parse(
         keep = set(sorted(unique, key=idf, reverse=True)[: weights.max_terms])
         unique = [t for t in unique if t in keep]
     types = ordered_types(cleaned, asked)
-    if found and len(types) > 1:
+    if found and types:
         # A kind of answer named only by the focus's own name comes after those the rest of
         # the question asks for: "symptoms of Albright hereditary osteodystrophy" asks for
-        # symptoms first. (It stays: a question about a hereditary illness often asks about
-        # inheritance, "I have hereditary spherocytosis, will my kids get it".)
+        # symptoms first, "what is Leber hereditary optic neuropathy" for an overview. (It
+        # stays: a question about a hereditary illness often asks about inheritance, "I have
+        # hereditary spherocytosis, will my kids get it".)
         outside = ordered_types(*(without_name(t, found[0].phrase) for t in (cleaned, asked)))
         types = (*outside, *(t for t in types if t not in outside))
     table = curated() if synonyms is None else synonyms

@@ -83,10 +83,13 @@ def test_each_fresh_set_is_reported_on_its_own(tmp_path: Path) -> None:
     first, second = tmp_path / "paraphrase-fresh.tsv", tmp_path / "paraphrase-fresh2.tsv"
     first.write_text(header + "F1\ta2\ttreatment\tpills for gout\tvalidation\n")
     second.write_text(header + "G1\tb1\ttreatment\tinhalers for asthma\tvalidation\n")
-    sets = development_sets(STORED, tmp_path, tmp_path / "absent.tsv", None, [first, second])
+    blind = tmp_path / "paraphrase-blind.tsv"
+    blind.write_text(header + "B1\ta2\ttreatment\twhat helps gout\theldout\n")
+    sets = development_sets(STORED, tmp_path, tmp_path / "absent.tsv", None, [first, second, blind])
     assert [(dev.name, len(dev.topics)) for dev in sets] == [
         ("fresh/validation", 1),
         ("fresh2/validation", 1),
+        ("blind/heldout", 1),
     ]
     assert {q.doc_id for q in sets[1].qrels} == {"b1"}
 

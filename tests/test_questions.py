@@ -339,6 +339,11 @@ def test_no_phrase_asking_for_a_kind_of_answer_makes_an_overview_only_likelier()
         ("how to stop getting bladder infections", "prevention"),
         ("what germ gives you whipple disease", "causes"),
         ("what should I eat when my crohns flares up", "diet"),
+        ("how would i know if i had CLL", "symptoms"),  # by what I notice...
+        ("how do doctors know it is CLL", "diagnosis"),  # ...by what doctors test
+        ("what does bare lymphocyte syndrome do", "symptoms"),
+        ("what problems come with usher syndrome", "symptoms"),
+        ("my cousin has PPM-X syndrome, what kind of condition is that", "information"),
     ],
 )
 def test_lay_ways_of_asking_for_a_kind_of_answer(question: str, kind: str) -> None:
@@ -413,6 +418,11 @@ def test_a_kind_of_answer_named_only_by_the_focus_name_comes_last() -> None:
     )
     question = parse("symptoms of Albright hereditary osteodystrophy", foci=foci)
     assert question.types == ("symptoms", "inheritance")
+    # "what is…" asks for an overview, though the name says "hereditary".
+    assert parse("what is Albright hereditary osteodystrophy", foci=foci).types == (
+        "information",
+        "inheritance",
+    )
     # Named by nothing else, it is still what is asked for.
     spherocytosis = FocusIndex({"hereditari spherocytosi": ["Hereditary spherocytosis"]})
     alone = parse("I have hereditary spherocytosis, what should I know", foci=spherocytosis)
