@@ -525,7 +525,8 @@ class Asking:
         ordinary word (very rare in the index: "cadasil", not "hard" or "child")."""
         if term in self.capitals:
             return True
-        return self.idf is not None and self.idf(term) >= self.weights.acronym_idf
+        # (three letters or fewer only in capitals: "rd" of "3rd", "ach" of "ache")
+        return len(term) > 3 and self.idf is not None and self.idf(term) >= self.weights.acronym_idf
 
 
 @dataclass(frozen=True)

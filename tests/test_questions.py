@@ -267,6 +267,7 @@ VARIANTS = FocusIndex(
         "chronic myelogen leukemia": ["Chronic myelogenous leukemia", "CML"],
         "stargardt diseas": ["Stargardt disease"],
         "opitz g syndrom": ["Opitz G syndrome", "G syndrome"],
+        "achondroplasia": ["Achondroplasia", "ACH"],
     }
 )
 
@@ -297,19 +298,20 @@ def test_eponyms_and_acronyms_count_only_when_written_so_and_rare() -> None:
 
 
 def test_short_acronyms_name_a_focus_when_written_in_capitals() -> None:
-    idf = {"stargardt": 8.0, "g": 9.0}.get
+    idf = {"stargardt": 8.0, "g": 9.0, "ach": 9.0, "cml": 9.0}.get
 
     def keys(text: str) -> list[tuple[str, ...]]:
         ask = Asking.of(text, lambda t: idf(t, 0.0), WEIGHTS)
         return [f.keys for f in VARIANTS.find(terms(text), ask=ask)]
 
     assert keys("how long can you live with CML") == [("chronic myelogen leukemia",)]
-    assert keys("how long can you live with cml") == []  # "cml" is not rare here
+    assert keys("how long can you live with cml") == []  # lower case: "rd" of "3rd" is no name
     # A message all in capitals writes no word as an acronym.
     assert keys("HOW LONG CAN YOU LIVE WITH CML") == []
     # A one-word eponym no ordinary word could be names its foci without "disease".
     assert keys("anything to slow down stargardt vision loss") == [("stargardt diseas",)]
     assert keys("group G strep") == []  # a letter is no eponym
+    assert keys("it did ache a little") == []  # "ACH" (achondroplasia) only in capitals
 
 
 def test_no_phrase_asking_for_a_kind_of_answer_makes_an_overview_only_likelier() -> None:
