@@ -792,6 +792,7 @@ def asked(question: Question, inferred: Sequence[str] = ()) -> Asked:
         types=wanted,
         other_types=others,
         populations=populations(question.terms),
+        focus_phrase=frozenset(question.foci[0].phrase) if question.foci else frozenset(),
     )
 
 

@@ -136,6 +136,7 @@ class Asked:
     focus_words: int = 0  # words in the name of the main focus as the question wrote it
     other_types: frozenset[str] = frozenset()  # article types of its less specific asks
     populations: frozenset[str] = frozenset()  # whom it asks about (``populations``)
+    focus_phrase: frozenset[str] = frozenset()  # the words of the main focus's name as found
 
 
 def features(asked: Asked, doc: Mapping[str, Any], bm25: float, best: float) -> dict[str, float]:
@@ -153,7 +154,17 @@ def features(asked: Asked, doc: Mapping[str, Any], bm25: float, best: float) -> 
     named = sum(1 for term in focus_terms if term in asked.terms)
     # (words for whom, "baby" of "Shaken baby syndrome", name no condition)
     naming = named - sum(1 for term in focus_terms if term in asked.terms and term in _POPULATION)
-    if focus < VARIANT and naming >= max(2, asked.focus_words) and 2 * naming > len(focus_terms):
+    if (
+        focus < 1.0
+        and asked.focus_phrase
+        and naming > asked.focus_words
+        and asked.focus_phrase.issubset(focus_terms)
+    ):
+        # A longer name holding the focus found and more of the question's words is a more
+        # specific focus: "PDGFRB chronic eosinophilic leukemia" names "PDGFRB-associated
+        # chronic eosinophilic leukemia", not only "Chronic eosinophilic leukemia".
+        focus = 1.0
+    elif focus < VARIANT and naming >= max(2, asked.focus_words) and 2 * naming > len(focus_terms):
         # Most of a longer focus name is in the question, though the name found was a shorter
         # one ("breast cancer in men": "Male breast cancer"; "low iron anemia": "Iron-deficiency
         # anemia"): as likely the subject as another source's name for the focus. Not when the

@@ -73,6 +73,24 @@ def test_the_article_for_the_people_asked_about_comes_first() -> None:
     )
 
 
+def test_a_longer_name_holding_the_focus_and_more_of_the_question_is_its_focus() -> None:
+    # "what is PDGFRB chronic eosinophilic leukemia": "chronic eosinophilic leukemia" found
+    asked = Asked(
+        terms=frozenset({"pdgfrb", "chronic", "eosinophil", "leukemia"}),
+        focus_keys=frozenset({"chronic eosinophil leukemia"}),
+        types=frozenset({"information"}),
+        focus_words=3,
+        focus_phrase=frozenset({"chronic", "eosinophil", "leukemia"}),
+    )
+    specific = doc(
+        "What is PDGFRB-associated CEL?", "pdgfrb associ chronic eosinophil leukemia", ""
+    )
+    assert features(asked, specific, 1.0, 1.0)["focus_match"] == 1.0
+    # One that only shares the focus's words is not more specific.
+    other = doc("What is PDGFRA-associated CEL?", "pdgfra associ chronic eosinophil leukemia", "")
+    assert features(asked, other, 1.0, 1.0)["focus_match"] < VARIANT + 1e-9
+
+
 def test_right_focus_and_type_beat_a_higher_bm25_score_on_the_wrong_article() -> None:
     right = features(
         ASKED, doc("What are the symptoms of Diabetes?", "diabet", "symptoms"), 6.0, 10.0
