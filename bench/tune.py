@@ -3,7 +3,7 @@
 Candidates and their features are computed once per question; coordinate ascent then tries
 each weight over a grid, keeping a change only when the mean MRR@10 of the tune halves rises.
 The held-out halves are printed for the final weights, never used to choose them.
-Usage: python bench/tune.py --index DIR
+Usage: python bench/tune.py --index DIR [--first-stage] [--no-heldout]
 """
 
 from __future__ import annotations
@@ -80,9 +80,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--first-stage", action="store_true", help="also tune field weights")
+    parser.add_argument(
+        "--no-heldout", action="store_true", help="print the tune and validation sets only"
+    )
     args = parser.parse_args()
     stored = Engine(args.index).documents()
     sets = development_sets(stored, SHARED_DATA, PARAPHRASE, fresh=FRESH_SETS)
+    if args.no_heldout:
+        sets = [dev for dev in sets if not dev.name.endswith("/heldout")]
     start = tune_first_stage(args.index, sets) if args.first_stage else WEIGHTS
     if args.first_stage:
         print("first stage:", {name: getattr(start, name) for name in FIRST_STAGE})
