@@ -123,7 +123,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "genetic changes": (
         # (not a gene someone carries: "if we both carry the gene" asks about inheritance)
-        r"(?<!carry the )(?<!carries the )(?<!carry a )\bgenes?\b|\bmutation|\bchromosom"
+        # (the lookbehinds after "gene", where they are tried only on "gene")
+        r"\bgene(?<!carry the gene)(?<!carries the gene)(?<!carry a gene)s?\b|\bmutation|\bchromosom"
         r"|\bgenetic (change|cause|defect|basis|error)",
         ("genetic changes",),
     ),
@@ -239,15 +240,20 @@ def asked_types(text: str) -> tuple[str, ...]:
 _SURFACE_WORD = re.compile(r"\w+")
 
 
-def without_name(text: str, name: Sequence[str]) -> str:
-    """``text`` with the words of a focus name (given as index terms) blanked out."""
+def without_name(text: str, name: Sequence[str]) -> tuple[str, str]:
+    """``text`` with the words of a focus name (given as index terms) blanked out, and those
+    words."""
     wanted = frozenset(name)
+    named: list[str] = []
 
     def blank(match: re.Match[str]) -> str:
         # the word's term as the index has it (folded, stopped, stemmed; analysis' cache)
-        return "_" if wanted.intersection(terms(match.group())) else match.group()
+        if wanted.intersection(terms(match.group())):
+            named.append(match.group())
+            return "_"
+        return match.group()
 
-    return _SURFACE_WORD.sub(blank, text)
+    return _SURFACE_WORD.sub(blank, text), " ".join(named)
 
 
 def subject_line(text: str) -> str:
@@ -711,8 +717,11 @@ def parse(
         # symptoms first, "what is Leber hereditary optic neuropathy" for an overview. (It
         # stays: a question about a hereditary illness often asks about inheritance, "I have
         # hereditary spherocytosis, will my kids get it".)
-        outside = ordered_types(*(without_name(t, found[0].phrase) for t in (cleaned, asked)))
-        types = (*outside, *(t for t in types if t not in outside))
+        # (only when the name asks for a kind of answer itself: the cues are read again)
+        blanked, named = without_name(cleaned, found[0].phrase)
+        if asked_types(named):
+            outside = ordered_types(blanked, without_name(asked, found[0].phrase)[0])
+            types = (*outside, *(t for t in types if t not in outside))
     table = curated() if synonyms is None else synonyms
     expansions = tuple(
         dict.fromkeys(alt for match in table.find(words) for alt in match.alternatives)

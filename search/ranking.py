@@ -151,9 +151,10 @@ def features(asked: Asked, doc: Mapping[str, Any], bm25: float, best: float) -> 
     else:
         focus = 0.0
     focus_terms = focus_key.split()
-    named = sum(1 for term in focus_terms if term in asked.terms)
+    shared = [term for term in focus_terms if term in asked.terms]
+    named = len(shared)
     # (words for whom, "baby" of "Shaken baby syndrome", name no condition)
-    naming = named - sum(1 for term in focus_terms if term in asked.terms and term in _POPULATION)
+    naming = named - sum(1 for term in shared if term in _POPULATION) if shared else 0
     if (
         focus < 1.0
         and asked.focus_phrase
@@ -175,7 +176,9 @@ def features(asked: Asked, doc: Mapping[str, Any], bm25: float, best: float) -> 
     # Another source's article about the condition written for the people asked about
     # ("Irritable Bowel Syndrome in Children" for "irritable bowel syndrome in kids") is as much
     # the subject as the article with the very focus named.
-    for_them = bool(focus >= VARIANT and asked.populations & populations(focus_terms))
+    for_them = bool(
+        asked.populations and focus >= VARIANT and asked.populations & populations(focus_terms)
+    )
     if for_them:
         focus = 1.0
     qtype = doc.get("qtype", "")
