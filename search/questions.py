@@ -122,10 +122,10 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("inheritance",),
     ),
     "genetic changes": (
-        # (not a gene someone carries: "if we both carry the gene" asks about inheritance)
-        # (the lookbehinds after "gene", where they are tried only on "gene")
-        r"\bgene(?<!carry the gene)(?<!carries the gene)(?<!carry a gene)s?\b|\bmutation|\bchromosom"
-        r"|\bgenetic (change|cause|defect|basis|error)",
+        # Not a gene someone carries: "if we both carry the gene" asks about inheritance. (The
+        # lookbehinds come after "gene", so that they are tried only where it is.)
+        r"\bgene(?<!carry the gene)(?<!carries the gene)(?<!carry a gene)s?\b"
+        r"|\bmutation|\bchromosom|\bgenetic (change|cause|defect|basis|error)",
         ("genetic changes",),
     ),
     "frequency": (
