@@ -38,7 +38,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bmakes? (you|me|him|her|them|people)\b|\bturn into\b"
         r"|\bcome back\b|\brecur"
         r"|\bwhat leads to\b|\bwhere does .* come from\b"
-        r"|\bwhat (germ|virus|bacteri\w*|bug|infection|parasite)s? (gives?|causes?|is behind)\b",
+        r"|\bwhat (germ|virus|bacteri\w*|bug|infection|parasite)s? (gives?|causes?|is behind)\b"
+        r"|\b(can|could|does|do|will|would|might) [^,.?]*\bgive (you|me|him|her|them|people|us)\b",
         ("causes",),
     ),
     "symptoms": (
@@ -110,7 +111,7 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("outlook",),
     ),
     "inheritance": (
-        r"\bhereditar|\binherit|\bgenetic\b|\brun(s)? in (the )?famil"
+        r"\bhereditar|\binherit|\bgenetic\b(?! test)|\brun(s)? in (the )?famil"
         r"|\bpass(ed|ing)? (it )?(on|down)\b(?! (its|it's) own)"
         r"|\bpass(ing)? .* to (my|our|his|her|their) (kids|children|baby|son|daughter)"
         r"|\bfrom (my|their|his|her) (parents?|mother|father|mom|dad)\b|\bcarrier"
@@ -196,7 +197,9 @@ _TYPE_CUES = {name: re.compile(cue) for name, (cue, _) in QUESTION_TYPES.items()
 
 # When several types are asked for, the most specific comes first: "which gene causes X" asks
 # for genetic changes more than causes; "what can I do so they don't come back", prevention.
+# Research first: it is asked about any other kind ("are scientists studying the genes").
 PRIORITY = (
+    "research",
     "genetic changes",
     "inheritance",
     "side effects",
@@ -204,7 +207,6 @@ PRIORITY = (
     "dosage",
     "usage",
     "stages",
-    "research",
     "frequency",
     "prevention",
     "diet",

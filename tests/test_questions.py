@@ -345,6 +345,9 @@ def test_no_phrase_asking_for_a_kind_of_answer_makes_an_overview_only_likelier()
         ("how do doctors know it is CLL", "diagnosis"),  # ...by what doctors test
         ("what does bare lymphocyte syndrome do", "symptoms"),
         ("what problems come with usher syndrome", "symptoms"),
+        ("genetic test to see if i carry thalassemia", "diagnosis"),
+        ("could secondhand smoke give me lung cancer", "causes"),
+        ("are scientists studying the genes behind parkinsons", "research"),
         ("my cousin has PPM-X syndrome, what kind of condition is that", "information"),
     ],
 )
