@@ -209,3 +209,64 @@ def test_related_never_repeats_an_article_a_title_or_the_article_itself(flu: Eng
         assert article_id not in [h.id for h in hits]
         assert len(set(titles)) == len(titles)
         assert flu.article(article_id).title not in titles  # type: ignore[union-attr]
+
+
+def test_a_condition_described_in_words_spread_over_its_answers_comes_first(
+    tmp_path: Path,
+) -> None:
+    """No title holds "loose joints" and "stretchy skin", but the answers about one condition,
+    taken together, hold both: described, not named, it is still what the reader asks about."""
+    from search.indexing import build
+
+    def article(id_: str, focus: str, qtype: str, question: str, answer: str) -> str:
+        return json.dumps(
+            {
+                "id": id_,
+                "question": question,
+                "answer": answer,
+                "source": "Test",
+                "focus": focus,
+                "qtype": qtype,
+            }
+        )
+
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(
+        "\n".join(
+            [
+                article(
+                    "eds",
+                    "Ehlers-Danlos syndrome",
+                    "information",
+                    "What is Ehlers-Danlos syndrome?",
+                    "A group of inherited conditions of connective tissue. Joints are "
+                    "often very loose and move beyond the usual range.",
+                ),
+                article(
+                    "eds-sym",
+                    "Ehlers-Danlos syndrome",
+                    "symptoms",
+                    "What are the symptoms of Ehlers-Danlos syndrome?",
+                    "The skin may be soft, stretchy and easily bruised; scars widen.",
+                ),
+                article(
+                    "joints",
+                    "Joint disorders",
+                    "information",
+                    "What are joint disorders?",
+                    "Joint disorders cause pain and stiffness in the joints.",
+                ),
+                article(
+                    "skin",
+                    "Skin conditions",
+                    "information",
+                    "What are skin conditions?",
+                    "Rashes, dryness and itching of the skin are common.",
+                ),
+            ]
+        )
+        + "\n"
+    )
+    build([corpus], tmp_path / "index")
+    hits = Engine(tmp_path / "index").search("very loose joints and stretchy skin").hits
+    assert hits[0].focus == "Ehlers-Danlos syndrome"
