@@ -344,7 +344,7 @@ class Postings:
         """The stored fields of article ``ord_`` (``STORED``), with its title's terms as
         ``title_terms`` (for the second stage)."""
         fields: dict[str, Any] = dict(zip(STORED, self._rows[ord_], strict=True))
-        fields["title_terms"] = frozenset(self._title_terms[ord_])
+        fields["title_terms"] = self._title_terms[ord_]  # (a list: only intersected)
         return fields
 
     def body(self, ord_: int) -> str:
