@@ -44,8 +44,6 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "symptoms": (
         r"\bsymptom|\bsigns?\b|\bhow (do|would|can) (i|you) (know|tell)\b|\bfeel like\b"
-        r"|\bfeatures? of\b|\bwhat does (?![^,.?]*\bnormally\b)[^,.?]* do\b(?! (for|about))"
-        r"|\b(problems|features|troubles) (that )?(come|comes|go|goes) with\b"
         r"|\bwhat does .* (feel|look) like\b|\bdoes (it|.*) hurt\b|\bnot notice\b|\bnotice\b"
         r"|\bwarning signs?\b|\bcould (it|this|that) be\b"
         r"|\b(is|are) (it|this|that|these) (a )?signs?\b"
@@ -54,7 +52,9 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bwhat (problems|features|troubles|difficulties) do (people|persons?|patients|babies"
         r"|infants|kids|children|adults|those|someone|men|women|girls|boys)\b"
         r"|\bhow (does|do|would|will|can) .* (affect|show)( (up|itself))?\b"
-        r"|\bwhat (does|do|will|would|can) .* do to\b|\bshows? up\b"
+        r"|\bwhat (does|do|will|would|can) .* do to\b|\bshows? up\b|\bfeatures? of\b"
+        r"|\bwhat does (?![^,.?]*\bnormally\b)[^,.?]* do\b(?! (for|about))"
+        r"|\b(problems|features|troubles) (that )?(come|comes|go|goes) with\b"
         r"|\bwhat happens to (the|your|my|his|her|their|a) \w+ (in|with|during)\b"
         r"|\bwhat is it like\b|\blook (out )?for\b",
         ("symptoms",),
@@ -579,7 +579,7 @@ class FocusIndex:
                 if phrase is None and _ACRONYM.match(name.strip()):
                     # Short acronyms ("CML", "AML", "PKU") are what readers write; they are
                     # unsafe as ordinary words, so they count only as acronyms (see ``find``).
-                    phrase = tuple(terms(name)) if len(terms(name)) == 1 else None
+                    phrase = word if len(word := tuple(terms(name))) == 1 else None
                 if phrase and not set(phrase) <= FILLER:
                     table.setdefault(phrase, set()).add(key)
                     mine.add(phrase)
@@ -718,8 +718,8 @@ def parse(
         # the question asks for: "symptoms of Albright hereditary osteodystrophy" asks for
         # symptoms first, "what is Leber hereditary optic neuropathy" for an overview. (It
         # stays: a question about a hereditary illness often asks about inheritance, "I have
-        # hereditary spherocytosis, will my kids get it".)
-        # (only when the name asks for a kind of answer itself: the cues are read again)
+        # hereditary spherocytosis, will my kids get it".) Only when the name's own words ask
+        # for a kind of answer, the cues being read again.
         blanked, named = without_name(cleaned, found[0].phrase)
         if asked_types(named):
             outside = ordered_types(blanked, without_name(asked, found[0].phrase)[0])

@@ -4,9 +4,10 @@ Search runs in two stages. BM25F (Whoosh) over the question's words finds the ca
 articles about the question's focus are always added to them. The candidates are then ranked by
 a weighted sum of features that say whether an article answers *this* question: its BM25F
 score, whether its focus is the question's focus, whether its type is the type of answer asked
-for, how much of the question its title covers. The weights are tuned on the *tune* halves of
-the development sets (``bench/tune.py``), never on single queries; the held-out halves are only
-reported.
+for, how much of the question its title covers, whether it is written for the people asked
+about, how much of the question the answers about its focus hold. The weights are tuned on the
+*tune* halves of the development sets (``bench/tune.py``), never on single queries; the
+held-out halves are only reported.
 """
 
 from __future__ import annotations
