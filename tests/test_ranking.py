@@ -58,20 +58,12 @@ def test_the_article_for_the_people_asked_about_comes_first() -> None:
         types=frozenset({"information"}),
         populations=populations(["irrit", "bowel", "syndrom", "kid"]),
     )
-    general = features(asked, doc("What is IBS?", "irrit bowel syndrom", "information"), 9, 10)
-    for_kids = features(
-        asked, doc("What is IBS in children?", "irrit bowel syndrom children", "information"), 8, 10
-    )
-    assert score(for_kids) > score(general)
+    general = doc("What is IBS?", "irrit bowel syndrom", "information")
+    for_kids = doc("What is IBS in children?", "irrit bowel syndrom children", "information")
+    assert score(features(asked, for_kids, 8, 10)) > score(features(asked, general, 9, 10))
     # Not when the question names no one: the general article stays first.
     plain = dataclasses.replace(asked, populations=frozenset())
-    assert score(
-        features(plain, doc("What is IBS?", "irrit bowel syndrom", "information"), 9, 10)
-    ) > score(
-        features(
-            plain, doc("IBS in children", "irrit bowel syndrom children", "information"), 8, 10
-        )
-    )
+    assert score(features(plain, general, 9, 10)) > score(features(plain, for_kids, 8, 10))
 
 
 def test_a_longer_name_holding_the_focus_and_more_of_the_question_is_its_focus() -> None:
