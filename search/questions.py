@@ -39,7 +39,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bcome back\b|\brecur"
         r"|\bwhat leads to\b|\bwhere does .* come from\b"
         r"|\bwhat (germ|virus|bacteri\w*|bug|infection|parasite)s? (gives?|causes?|is behind)\b"
-        r"|\b(can|could|does|do|will|would|might) [^,.?]*\bgive (you|me|him|her|them|people|us)\b",
+        r"|\b(can|could|does|do|will|would|might) [^,.?]{0,60}?\bgive (you|me|him|her|them"
+        r"|people|us)\b",
         ("causes",),
     ),
     "symptoms": (
@@ -51,9 +52,9 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         # "what problems do babies with X have", "how does X affect a person"):
         r"|\bwhat (problems|features|troubles|difficulties) do (people|persons?|patients|babies"
         r"|infants|kids|children|adults|those|someone|men|women|girls|boys)\b"
-        r"|\bhow (does|do|would|will|can) .* (affect|show)( (up|itself))?\b"
-        r"|\bwhat (does|do|will|would|can) .* do to\b|\bshows? up\b|\bfeatures? of\b"
-        r"|\bwhat does (?![^,.?]*\bnormally\b)[^,.?]* do\b(?! (for|about))"
+        r"|\bhow (does|do|would|will|can) .{0,60}?\b(affect|show)( (up|itself))?\b"
+        r"|\bwhat (does|do|will|would|can) .{0,60}? do to\b|\bshows? up\b|\bfeatures? of\b"
+        r"|\bwhat does (?![^,.?]{0,60}\bnormally\b)[^,.?]{0,60}? do\b(?! (for|about))"
         r"|\b(problems|features|troubles) (that )?(come|comes|go|goes) with\b"
         r"|\bwhat happens to (the|your|my|his|her|their|a) \w+ (in|with|during)\b"
         r"|\bwhat is it like\b|\blook (out )?for\b",
