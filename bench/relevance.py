@@ -17,7 +17,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import SHARED_DATA, data_path, table
 from search import Engine
-from search.evaluation import BLIND, FRESH_SETS, baseline_query, compare, development_sets
+from search.evaluation import (
+    BLIND,
+    FRESH_SETS,
+    baseline_query,
+    compare,
+    development_sets,
+    without_heldout,
+)
 from search.indexing import build
 from search.questions import parse
 
@@ -42,7 +49,7 @@ def main() -> None:
         stored = engine.documents()
         sets = development_sets(stored, SHARED_DATA, PARAPHRASE, fresh=(*FRESH_SETS, BLIND))
         if args.no_heldout:
-            sets = [dev for dev in sets if not dev.name.endswith("/heldout")]
+            sets = without_heldout(sets)
         rankers = {
             "plain BM25F (baseline)": lambda text: engine.rank(baseline_query(text), 10),
             "medsearch": lambda text: [(h.id, h.score) for h in engine.search(text, limit=10).hits],

@@ -20,7 +20,7 @@ from ir_measures import ScoredDoc
 from bench.common import SHARED_DATA, table
 from search import Engine, ranking
 from search.engine import Candidate
-from search.evaluation import FRESH_SETS, DevSet, development_sets, measure
+from search.evaluation import FRESH_SETS, DevSet, development_sets, measure, without_heldout
 from search.ranking import FEATURES, WEIGHTS, Weights, score
 
 PARAPHRASE = Path(__file__).resolve().parents[1] / "eval" / "paraphrase.tsv"
@@ -87,7 +87,7 @@ def main() -> None:
     stored = Engine(args.index).documents()
     sets = development_sets(stored, SHARED_DATA, PARAPHRASE, fresh=FRESH_SETS)
     if args.no_heldout:
-        sets = [dev for dev in sets if not dev.name.endswith("/heldout")]
+        sets = without_heldout(sets)
     start = tune_first_stage(args.index, sets) if args.first_stage else WEIGHTS
     if args.first_stage:
         print("first stage:", {name: getattr(start, name) for name in FIRST_STAGE})

@@ -313,6 +313,11 @@ def development_sets(
     return halves
 
 
+def without_heldout(sets: Sequence[DevSet]) -> list[DevSet]:
+    """The sets but the held-out ones (while the ranking is being changed)."""
+    return [dev for dev in sets if not dev.name.endswith("/heldout")]
+
+
 def compare(
     sets: Sequence[DevSet], rankers: dict[str, Ranker]
 ) -> list[tuple[str, str, int, dict[str, float]]]:

@@ -524,17 +524,19 @@ class Asking:
         if self.idf is None:
             return False
         if len(phrase) == 1 and phrase[0] not in self.possessive:
-            # or an eponym no ordinary word could be ("stargardt", "gaucher"; not "g" of
-            # "G syndrome")
-            return len(phrase[0]) > 3 and self.idf(phrase[0]) >= self.weights.acronym_idf
+            # or an eponym no ordinary word could be ("stargardt", "gaucher")
+            return self.no_ordinary_word(phrase[0])
         return max(map(self.idf, phrase)) >= self.weights.rare_idf
 
     def names_acronym(self, term: str) -> bool:
         """An acronym-only name names the focus when written in capitals, or when it is no
         ordinary word (very rare in the index: "cadasil", not "hard" or "child")."""
-        if term in self.capitals:
-            return True
-        # (three letters or fewer only in capitals: "rd" of "3rd", "ach" of "ache")
+        return term in self.capitals or self.no_ordinary_word(term)
+
+    def no_ordinary_word(self, term: str) -> bool:
+        """A term very rare in the index and longer than three letters: shorter ones are
+        read as names only when written so ("rd" of "3rd", "ach" of "ache", "g" of "G
+        syndrome")."""
         return len(term) > 3 and self.idf is not None and self.idf(term) >= self.weights.acronym_idf
 
 
@@ -723,7 +725,9 @@ def parse(
         # for a kind of answer, the cues being read again.
         blanked, named = without_name(cleaned, found[0].phrase)
         if asked_types(named):
-            outside = ordered_types(blanked, without_name(asked, found[0].phrase)[0])
+            # (a short message is all asked: blanked once)
+            asked_blanked = blanked if asked is cleaned else without_name(asked, found[0].phrase)[0]
+            outside = ordered_types(blanked, asked_blanked)
             types = (*outside, *(t for t in types if t not in outside))
     table = curated() if synonyms is None else synonyms
     expansions = tuple(
