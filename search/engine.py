@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import math
 import pickle
 import struct
 import threading
@@ -32,7 +33,7 @@ from whoosh.searching import Searcher
 from search import indexing, questions, ranking
 from search.analysis import SurfaceForms, unique_terms
 from search.postings import FACETS as FACETS  # re-exported: what results are counted by
-from search.postings import Postings
+from search.postings import K1, B, Postings
 from search.schema import SCHEMA_VERSION
 from search.sentences import SentenceSplitter
 from search.snippets import make_snippet
@@ -154,6 +155,21 @@ class _Pool:
     facets: dict[str, dict[str, int]]
 
 
+@dataclass(frozen=True)
+class FocusScores:
+    """For each focus number (``_Build.focus_numbers``; the last entry, for articles without
+    a focus, is 0): the idf-weighted share of a question's words in the answers about it, and
+    BM25 of its profile, all its answers as one text, on the same 0..1 scale."""
+
+    cover: Any
+    profile: Any
+
+    def best(self, keys: Sequence[str], most: int, least: float) -> list[str]:
+        """The keys of the ``most`` foci whose profiles match best, if over ``least``."""
+        top = np.argsort(-self.profile[:-1], kind="stable")[:most]
+        return [keys[i] for i in top.tolist() if self.profile[i] > least]
+
+
 # (a word in fewer answers than this is never too common to count, whatever the corpus's size)
 COMMON_ANSWERS = 500
 
@@ -204,30 +220,55 @@ class _Build:
         """The idf of a term over the answers, as question understanding weighs terms."""
         return questions.idf_from(self.postings.doc_frequency, self.postings.documents)
 
-    def focus_cover(self, terms: Sequence[str], ords: Sequence[int]) -> Any:
-        """For each of the articles ``ords``, the share of ``terms`` (weighted by idf) found
-        in the answers about its focus, taken together (0 for an article without a focus):
-        "loose joints" and "stretchy skin" are in different answers about Ehlers-Danlos
-        syndrome, and in no answer about "Joint Disorders". Words in more than 5% of a large
-        corpus's answers ("symptom", "doctor") are left out: they say little about which
-        condition is meant and cost the most (~0.05 ms a LiveQA question rather than ~0.12;
-        MRR@10 of the tune and validation sets within 0.015 either way)."""
+    @functools.cached_property
+    def profile_norms(self) -> Any:
+        """BM25's length normalisation of each focus's profile: the answers about it taken
+        together as one text."""
+        keys, numbers, _ = self.focus_numbers
+        about = numbers >= 0
+        lengths = np.bincount(
+            numbers[about], weights=self.postings.fields["body"].lengths[about], minlength=len(keys)
+        )
+        average = lengths.mean() if len(lengths) else 1.0
+        return K1 * ((1 - B) + B * lengths / (average or 1.0))
+
+    def focus_scores(self, terms: Sequence[str]) -> FocusScores:
+        """How well the answers about each focus, taken together, hold the question's words.
+
+        Readers describe a condition they cannot name ("very loose joints and stretchy skin")
+        with words spread over its articles, while a title match ("Joint Disorders") holds one
+        or two. Words in more than 5% of a large corpus's answers ("symptom", "doctor") are
+        left out: they say little about which condition is meant and cost the most."""
         keys, numbers, _ = self.focus_numbers
         body = self.postings.fields["body"]
         common = max(COMMON_ANSWERS, self.postings.documents // 20)
-        found = {t: body.postings(t) for t in terms if body.doc_frequency(t) <= common}
-        weighed = [(self.idf(t), lists[0]) for t, lists in found.items() if lists is not None]
-        total = sum(weight for weight, _ in weighed)
-        foci = numbers[np.asarray(ords, dtype=np.int64)]
-        cover = np.zeros(len(foci))
-        has = np.zeros(len(keys) + 1, dtype=bool)  # the last one for "no focus" (number -1)
-        for weight, answers in weighed:
-            about = numbers[answers]
-            has[about] = True
-            cover[has[foci]] += weight / total
-            has[about] = False
-        cover[foci < 0] = 0.0
-        return cover
+        cover = np.zeros(len(keys) + 1)  # the last one for "no focus" (number -1), kept at 0
+        profile = np.zeros(len(keys) + 1)
+        norms = self.profile_norms
+        kept: list[tuple[float, Any, Any]] = []
+        for term in dict.fromkeys(terms):
+            found = body.raw(term)
+            if found is None or len(found[0]) > common:
+                continue
+            docs, tfs = found
+            about = numbers[docs]
+            within = about >= 0
+            tf = np.bincount(about[within], weights=tfs[within], minlength=len(keys))
+            holders = np.flatnonzero(tf)
+            kept.append((self.idf(term), holders, tf[holders]))
+        if not kept:
+            return FocusScores(cover, profile)
+        covered = sum(weight for weight, _, _ in kept)
+        holding = len(keys)
+        most = 0.0
+        for weight, holders, tf in kept:
+            cover[holders] += weight / covered
+            # BM25 over the profiles, as a share of what a profile holding every word
+            # saturated would score: comparable from one question to the next.
+            idf = math.log(1 + (holding - len(holders) + 0.5) / (len(holders) + 0.5))
+            most += idf * (K1 + 1)
+            profile[holders] += idf * tf * (K1 + 1) / (tf + norms[holders])
+        return FocusScores(cover, profile / most)
 
     def answers_with(self, word: str, most: int) -> list[str]:
         """The focus key of each article whose answer has ``word`` ("": none), or [] when
@@ -514,7 +555,15 @@ class Engine:
             build.focus_numbers[2],
             self.weights,
         )
-        about = postings.about([*questions.focus_keys(question), *inferred])
+        keys, numbers, _ = build.focus_numbers
+        scores = build.focus_scores(question.terms)
+        about = postings.about(
+            [
+                *questions.focus_keys(question),
+                *inferred,
+                *scores.best(keys, self.weights.profile_foci, self.weights.profile_least),
+            ]
+        )
         if allowed is not None:
             about = about[allowed[about]]
         extra = [int(o) for o in about if o not in bm25]
@@ -522,11 +571,13 @@ class Engine:
             bm25[ord_] = 0.0
         best = max(bm25.values(), default=0.0)
         asked = questions.asked(question, inferred)
-        covers = build.focus_cover(question.terms, list(bm25)).tolist()
+        foci = numbers[np.fromiter(bm25, dtype=np.int64, count=len(bm25))]
+        covers = scores.cover[foci].tolist()
+        profiles = scores.profile[foci].tolist()
         candidates = []
-        for (ord_, score), cover in zip(bm25.items(), covers, strict=True):
+        for (ord_, score), cover, profile in zip(bm25.items(), covers, profiles, strict=True):
             fields = postings.article(ord_)
-            features = ranking.features(asked, fields, score, best, cover)
+            features = ranking.features(asked, fields, score, best, cover, profile)
             candidates.append(Candidate(fields, features, ord_))
         return _Pool(
             candidates=candidates,

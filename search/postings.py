@@ -240,11 +240,16 @@ class _Field:
         # memmap subclass costs microseconds per call.
         self.docs: Ints = np.asarray(np.load(directory / f"{name}.docs.npy", mmap_mode="r"))
         self.offsets = np.load(directory / f"{name}.offsets.npy")
-        quantised = _as_whoosh_stores(np.load(directory / f"{name}.lengths.npy"))
+        self.lengths: Ints = np.load(directory / f"{name}.lengths.npy")
+        quantised = _as_whoosh_stores(self.lengths)
         average = meta["total_length"] / documents if documents else 1.0
-        tfs = np.load(directory / f"{name}.tfs.npy").astype(np.float64)
+        counts = np.load(directory / f"{name}.tfs.npy")
+        tfs = counts.astype(np.float64)
         norm = K1 * ((1 - B) + B * quantised / (average or 1.0))
         self.impacts: Floats = tfs * (K1 + 1) / (tfs + norm[self.docs])
+        # The counts themselves, for scores over groups of articles (``raw``); two bytes
+        # each (2.2 MB for MedQuAD's answers): saturated far below 65,535 anyway.
+        self.counts = np.minimum(counts, np.iinfo(np.uint16).max).astype(np.uint16)
         self.documents = documents
         self.pairs = np.asarray(np.load(directory / f"{name}.pairs.npy", mmap_mode="r"))
         self.pair_offsets = np.asarray(
@@ -272,6 +277,14 @@ class _Field:
             return None
         start, end = int(self.offsets[number]), int(self.offsets[number + 1])
         return self.docs[start:end], self.impacts[start:end]
+
+    def raw(self, term: str) -> tuple[Ints, npt.NDArray[np.uint16]] | None:
+        """The ords of the articles with ``term`` and its count in each."""
+        number = self.terms.get(term)
+        if number is None:
+            return None
+        start, end = int(self.offsets[number]), int(self.offsets[number + 1])
+        return self.docs[start:end], self.counts[start:end]
 
     def doc_frequency(self, term: str) -> int:
         number = self.terms.get(term)

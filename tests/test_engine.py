@@ -7,6 +7,7 @@ import pytest
 
 from search import Engine, IndexUnavailable
 from search.questions import parse
+from search.ranking import Weights
 
 NASTY = [
     "what is diabetes?",
@@ -211,24 +212,26 @@ def test_related_never_repeats_an_article_a_title_or_the_article_itself(flu: Eng
         assert flu.article(article_id).title not in titles  # type: ignore[union-attr]
 
 
+def article(id_: str, focus: str, qtype: str, question: str, answer: str) -> str:
+    """One JSON Lines article from source "Test"."""
+    return json.dumps(
+        {
+            "id": id_,
+            "question": question,
+            "answer": answer,
+            "source": "Test",
+            "focus": focus,
+            "qtype": qtype,
+        }
+    )
+
+
 def test_a_condition_described_in_words_spread_over_its_answers_comes_first(
     tmp_path: Path,
 ) -> None:
     """No title holds "loose joints" and "stretchy skin", but the answers about one condition,
     taken together, hold both: described, not named, it is still what the reader asks about."""
     from search.indexing import build
-
-    def article(id_: str, focus: str, qtype: str, question: str, answer: str) -> str:
-        return json.dumps(
-            {
-                "id": id_,
-                "question": question,
-                "answer": answer,
-                "source": "Test",
-                "focus": focus,
-                "qtype": qtype,
-            }
-        )
 
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text(
@@ -270,3 +273,58 @@ def test_a_condition_described_in_words_spread_over_its_answers_comes_first(
     build([corpus], tmp_path / "index")
     hits = Engine(tmp_path / "index").search("very loose joints and stretchy skin").hits
     assert hits[0].focus == "Ehlers-Danlos syndrome"
+
+
+def test_the_condition_most_about_the_described_words_wins_and_is_found_beyond_bm25f(
+    tmp_path: Path,
+) -> None:
+    """Both conditions' answers hold "pouches" and "colon", one in passing: the one whose
+    answers are about them comes first, though its articles each hold only one of the words
+    and so score lower by BM25F; and it is found even when BM25F's best leave it out."""
+    from search.indexing import build
+
+    question = "pouches in the colon"
+    articles = [
+        article(
+            "div",
+            "Diverticular disease",
+            "information",
+            "What is diverticular disease?",
+            "Small pouches bulge out through weak spots; the pouches can become inflamed.",
+        ),
+        article(
+            "div-causes",
+            "Diverticular disease",
+            "causes",
+            "What causes diverticular disease?",
+            "Pressure inside the colon over years strains the wall of the colon.",
+        ),
+        article(
+            "digestive",
+            "Digestive diseases",
+            "information",
+            "What are digestive diseases?",
+            "Many conditions affect the gut. Some people get pouches, others a polyp in the "
+            "colon, and others have reflux or ulcers or gallstones.",
+        ),
+    ]
+    (tmp_path / "three.jsonl").write_text("\n".join(articles) + "\n")
+    build([tmp_path / "three.jsonl"], tmp_path / "three")
+    assert Engine(tmp_path / "three").search(question).hits[0].focus == "Diverticular disease"
+
+    # Ten titles with "colon" fill BM25F's ten best: the articles about pouches are not among
+    # them, but the answers about diverticular disease still match the question best.
+    articles += [
+        article(
+            f"colon-{n}",
+            f"Colon problem {n}",
+            "information",
+            f"What is colon problem {n} of the colon?",
+            f"Colon problem {n} is a problem.",
+        )
+        for n in range(10)
+    ]
+    (tmp_path / "more.jsonl").write_text("\n".join(articles) + "\n")
+    build([tmp_path / "more.jsonl"], tmp_path / "more")
+    narrow = Engine(tmp_path / "more", weights=Weights(candidates=1))
+    assert "Diverticular disease" in {hit.focus for hit in narrow.search(question).hits}

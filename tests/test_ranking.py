@@ -42,6 +42,7 @@ def test_features_say_whether_an_article_answers_this_question() -> None:
         "focus_named": 1.0,
         "population": 0.0,
         "focus_cover": 0.0,
+        "focus_profile": 0.0,
     }
     other = features(
         ASKED, doc("Diabetic mastopathy", "diabet mastopathi", "information"), 10.0, 10.0
