@@ -40,7 +40,10 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bwhat leads to\b|\bwhere does .* come from\b"
         r"|\bwhat (germ|virus|bacteri\w*|bug|infection|parasite)s? (gives?|causes?|is behind)\b"
         r"|\b(can|could|does|do|will|would|might) [^,.?]{0,60}?\bgive (you|me|him|her|them"
-        r"|people|us)\b",
+        r"|people|us)\b"
+        r"|\bsets? (it |them |this |that )?off\b|\b(end|ends|ended) up with\b"
+        r"|\bhow (do|does|did) (you|i|people|someone|somebody|anyone|one|a person|he|she|they)"
+        r" (develop|come down with)\b",
         ("causes",),
     ),
     "symptoms": (
@@ -53,7 +56,12 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bwhat (problems|features|troubles|difficulties) do (people|persons?|patients|babies"
         r"|infants|kids|children|adults|those|someone|men|women|girls|boys)\b"
         r"|\bhow (does|do|would|will|can) .{0,60}?\b(affect|show)( (up|itself))?\b"
-        r"|\bwhat (does|do|will|would|can) .{0,60}? do to\b|\bshows? up\b|\bfeatures? of\b"
+        r"|\bwhat (else )?(does|do|will|would|can|could|might) .{0,60}? do to\b|\bshows? up\b"
+        r"|\bfeatures? of\b"
+        # What it causes, not what causes it ("what other tumors does this syndrome cause"):
+        r"|\bwhat\b[^,.?]{0,40}?\b(does|do|can|will|could|might) [^,.?]{0,59}?[^,.?](?<!the )"
+        r"(?<!a )\bcause\b"
+        r"|\b(when|what) should (i|we|you) worry\b|\bshould make (me|us|you) worry\b"
         r"|\bwhat does (?![^,.?]{0,60}\bnormally\b)[^,.?]{0,60}? do\b(?! (for|about))"
         r"|\b(problems|features|troubles) (that )?(come|comes|go|goes) with\b"
         r"|\bwhat happens to (the|your|my|his|her|their|a) \w+ (in|with|during)\b"
@@ -71,6 +79,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bwhat (can|could) be done\b|\b(is|are) there (any(thing)?|a) (way|cure|fix|help"
         r"|medicines?|medications?|drugs?|options?)\b|\b(fix|fixed|heal)\b|\boptions\b"
         r"|\bwhat (do|should|can) (i|we) (take|use)\b|\bdeal with\b|\bchemo|\bradiation\b"
+        r"|\bhow (can|do|could|should|would) (i|you|we|he|she|they|someone|people|a (wo)?man"
+        r"|a person|one) (stop|ease|relieve|fix|cure|treat|heal)\b"
         r"|\bslow(s|ing)? (it |this |that |them |the \w+ )?down\b|\bslow (the|its) progress"
         # Surgery, removal and medicines asked about, not mentioned ("recur after surgery"):
         r"|\b(have|need|going|want|has|needs) to (operate|be operated|be removed|remove)\b"
@@ -85,7 +95,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "diagnosis": (
         r"\btests?\b|\btesting\b|\bscreen|\bdetect|\bexam|\bscan\b|\bcheck(ed)? for\b"
-        r"|\bbiopsy\b|\bhow (do|can|would) (doctors?|they) (know|tell)\b"
+        r"|\bbiopsy\b|\bhow (do|does|can|would|will) (a |the )?(doctors?|they|physicians?)"
+        r" (know|tell|confirm)\b"
         r"|\bhow (do|can|would) (doctors?|they|you|i) (find out|diagnose)\b"
         r"|\bhow (is|are) .* diagnosed\b|\bdiagnose\b|\bget .* checked\b|\bcheck-?ups?\b"
         r"|\bfind out (if|whether)\b|\bfigure out\b|\bhow (is|are) .* (found|detected|confirmed)"
@@ -108,7 +119,9 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\blifespan\b"
         r"|\bhow long (can|will|do|does) .* (live|last|take)\b|\bget better\b|\bbeat(ing)?\b"
         r"|\bwill (it|he|she|they|i|we) (get better|be ok(ay)?|be fine|heal|walk)\b"
-        r"|\bpermanent|\bchances? (of|to) (surviv|beat|recover|liv)",
+        r"|\bpermanent|\bchances? (of|to) (surviv|beat|recover|liv)"
+        r"|\bshorten[^,.?]{0,30}\b(life|lives|lifespan)\b"
+        r"|\b(end|ends|ending) up (in|on) (a )?(wheelchair|dialysis|oxygen)\b",
         ("outlook",),
     ),
     "inheritance": (
@@ -116,18 +129,22 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bpass(ed|ing)? (it )?(on|down)\b(?! (its|it's) own)"
         r"|\bpass(ing)? .* to (my|our|his|her|their) (kids|children|baby|son|daughter)"
         r"|\bfrom (my|their|his|her) (parents?|mother|father|mom|dad)\b|\bcarrier"
-        r"|\bneither parent\b|\bget it too\b|\bin (the|our|my) family\b|\bpassed (down )?from\b"
+        r"|\bneither parent\b|\bin (the|our|my) family\b|\bpassed (down )?from\b"
         r"|\bwill (my|our|his|her|their) (kids|children|son|daughter|baby|babies) (get|have|be)\b"
         r"|\bfrom (a |the )?parents? to (a |the |their )?(child|children|kids|baby|babies)\b"
         r"|\b(passed|pass|passes|handed) (on )?(in|through|within|down) (the )?famil"
-        r"|\bcarr(y|ies|ying) (the|a|this|that) (gene|mutation|trait)\b",
+        r"|\bcarr(y|ies|ying) (the|a|this|that) (gene|mutation|trait)\b"
+        r"|\b(my|our|his|her|their) (kids|children|son|daughter|baby|babies|grandchildren)"
+        r" (will|would|could|might|can) (get|have|inherit|be born with)\b"
+        r"|\b(get|got|have) (it|this|that) (from (one of )?(us|me|him|her|them|either)|too)\b",
         ("inheritance",),
     ),
     "genetic changes": (
         # Not a gene someone carries: "if we both carry the gene" asks about inheritance. (The
         # lookbehinds come after "gene", so that they are tried only where it is.)
         r"\bgene(?<!carry the gene)(?<!carries the gene)(?<!carry a gene)s?\b"
-        r"|\bmutation|\bchromosom|\bgenetic (change|cause|defect|basis|error)",
+        r"|\bmutation|\bchromosom|\bgenetic (change|cause|defect|basis|error)"
+        r"|\bwrong genetically\b|\bgenetically (wrong|broken|faulty|different)\b",
         ("genetic changes",),
     ),
     "frequency": (
@@ -182,7 +199,9 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "diet": (
         r"\bwhat (should|can|to) (i|we|he|she|they|you|people) (eat|drink)\b|\bwhat to eat\b"
         r"|\bdiets?\b|\beating\b|\bnutrition|\bfoods? (to|that|should|i|we)\b"
-        r"|\bcut (back|down) on\b",
+        r"|\bcut (back|down) on\b|\bwhat (i|you|we|he|she|they|people) eats?\b"
+        r"|\b(can|should|could) (i|we|he|she|they|you) (still |ever )?(eat|drink)\b"
+        r"|\bwhich (\w+ )?(foods?|drinks?)\b",
         ("considerations",),
     ),
     "information": (
@@ -237,7 +256,14 @@ def asked_types(text: str) -> tuple[str, ...]:
     lowered = text.lower()
     found = tuple(name for name in PRIORITY if _TYPE_CUES[name].search(lowered))
     specific = tuple(name for name in found if name != "information")
+    if specific and _WHAT_IS_IT.search(lowered):
+        return ("information", *specific)
     return specific or found
+
+
+# "…could that be hereditary geniospasm, what is it?": a reader who ends on "what is it" asks
+# what it is, whatever the story before asked by the way.
+_WHAT_IS_IT = re.compile(r"\bwhat(?: is|'s|s) (?:that|it|this)\s*(?:[?.!]|$)")
 
 
 _SURFACE_WORD = re.compile(r"\w+")
@@ -807,9 +833,36 @@ def asked(question: Question, inferred: Sequence[str] = ()) -> Asked:
         - variants,
         types=wanted,
         other_types=others,
-        populations=populations(question.terms),
+        populations=populations(question.terms) | age_groups(question.text),
         focus_phrase=frozenset(question.foci[0].phrase) if question.foci else frozenset(),
     )
+
+
+# An age as written: "my 14 yo", "a 3-year-old", "our 8 month old", "I'm 70", "my mom is 78"
+# (not "for 3 years", "my A1c is 7").
+_AGE = re.compile(
+    r"\b(\d{1,3})[- ]?(?:(yrs?|years?|months?|mos?|weeks?|wks?|days?)[- ]?old|y/?o)\b"
+    r"|\b(?:i'?m|i am|(?:he|she|mom|mother|dad|father|son|daughter|husband|wife|grandma"
+    r"|grandmother|grandpa|grandfather|child|kid|baby) (?:is|was)) (\d{1,3})\b"
+    r"(?! ?(?:%|percent|mg|kg|lbs?|pounds|cm|inches|weeks|months|days|hours|times))"
+)
+# Ages of children and of older adults, as MedQuAD's articles for them draw the lines.
+CHILD_YEARS = 18
+OLDER_YEARS = 65
+
+
+def age_groups(text: str) -> frozenset[str]:
+    """The groups of people (``search.ranking.populations``) the ages written in ``text`` fall
+    in: "my 14 yo" asks about a child, "my mom is 78" about an older adult."""
+    found = set()
+    for match in _AGE.finditer(text.lower()):
+        years = int(match.group(1) or match.group(3))
+        unit = match.group(2) or "years"
+        if not unit.startswith("y") or years < CHILD_YEARS:  # months, weeks, days: a baby
+            found.add("children")
+        elif years >= OLDER_YEARS:
+            found.add("older adults")
+    return frozenset(found)
 
 
 def foci_named_by_words(

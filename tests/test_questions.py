@@ -6,6 +6,7 @@ from search.analysis import terms
 from search.questions import (
     Asking,
     FocusIndex,
+    age_groups,
     article_types,
     asked,
     asked_part,
@@ -349,10 +350,48 @@ def test_no_phrase_asking_for_a_kind_of_answer_makes_an_overview_only_likelier()
         ("could secondhand smoke give me lung cancer", "causes"),
         ("are scientists studying the genes behind parkinsons", "research"),
         ("my cousin has PPM-X syndrome, what kind of condition is that", "information"),
+        ("what sets off a migraine", "causes"),
+        ("how do people end up with gallstones", "causes"),
+        ("what can be the cause of my headaches", "causes"),
+        ("what else can it do to him", "symptoms"),
+        ("what other cancers does lynch syndrome cause", "symptoms"),  # what it causes
+        ("what changes should make me worry", "symptoms"),
+        ("what is it like to have lupus", "symptoms"),
+        ("will she end up in a wheelchair", "outlook"),
+        ("does it shorten your life", "outlook"),
+        ("what are the odds my kids will get it", "inheritance"),
+        ("did he get it from one of us", "inheritance"),
+        ("what is wrong genetically in this syndrome", "genetic changes"),
+        ("how does a doctor tell if it is eczema", "diagnosis"),
+        ("how can a man stop snoring", "treatment"),
+        ("does what you eat matter with gout", "diet"),
+        ("which foods can i still eat with diverticulitis", "diet"),
+        ("my son has cramps, could it be hereditary angioedema, what is it?", "information"),
     ],
 )
 def test_lay_ways_of_asking_for_a_kind_of_answer(question: str, kind: str) -> None:
     assert question_types(question)[0] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "groups"),
+    [
+        ("my 14 yo has a lump in his neck", {"children"}),
+        ("our 8 month old has a rash", {"children"}),  # months, weeks, days: a baby
+        ("a 3-year-old with a fever", {"children"}),
+        ("my mom is 78 and has started falling", {"older adults"}),
+        ("I'm 70 and have smoked all my life", {"older adults"}),
+        ("my 19 year old has acne", set()),
+        ("I'm 30 and not pregnant", set()),
+        # durations and measurements are no ages
+        ("I have had it for 3 years", set()),
+        ("my A1c is 7", set()),
+        ("she is 32 weeks pregnant", set()),
+    ],
+)
+def test_ages_say_whom_a_question_is_about(text: str, groups: set[str]) -> None:
+    assert age_groups(text) == groups
+    assert asked(parse(text)).populations >= groups
 
 
 def test_roman_numerals_of_types_and_factors_are_also_named_in_digits() -> None:
