@@ -21,7 +21,7 @@ from whoosh import query
 
 from search.analysis import stem, terms
 from search.analysis import words as surface_words
-from search.ranking import WEIGHTS, Asked, Weights, populations
+from search.ranking import KINDS, WEIGHTS, Asked, Weights, populations
 from search.synonyms import MAX_PHRASE, Phrase, SynonymTable, curated, name_phrase
 
 FIELDS = ("title", "focus", "body")
@@ -391,7 +391,9 @@ def asked_part(text: str) -> str:
 # Bowel Syndrome in Children", "Interstitial Cystitis/Painful Bladder Syndrome", "Duchenne and
 # Becker muscular dystrophy". The names inside are derived from the titles (``derived_names``)
 # so that a question naming the condition finds every source's article about it.
-_WRAPPER = re.compile(r"^\s*(?:parasites\s*[-:]|what i need to know about)\s+(.+)$", re.I)
+_WRAPPER = re.compile(
+    r"^\s*(?:parasites\s*[-:]|what i need to know about|overview of|living with)\s+(.+)$", re.I
+)
 _ALSO_KNOWN = re.compile(r"^(.*?)\s*\(\s*(?:also\s+)?(?:known as|called)\s+([^)]+)\)(.*)$", re.I)
 _BRACKETED = re.compile(r"^(.*?)\s*\(([^)]+)\)(.*)$")
 _SUBTITLE = re.compile(r"^([^:]+):\s+(.+)$")
@@ -510,7 +512,7 @@ def derived_names(name: str) -> list[str]:
 # "crohns". Such a short name (the name without "disease"/"syndrome") counts only when it is
 # written so *and* is rare in the index: "kidney" for "kidney disease", "down" for "Down
 # syndrome", "picking" for "Pick disease" or "good" for "Good syndrome" would name it anywhere.
-_KINDS = frozenset(stem(w) for w in ("disease", "syndrome", "disorder", "diseases", "disorders"))
+# (The words for a kind of illness are ``search.ranking.KINDS``.)
 
 
 # A one-word name written in capitals ("HARDS", "ChILD", "CADASIL").
@@ -597,6 +599,7 @@ class FocusIndex:
         table: dict[Phrase, set[str]] = {}
         derived: dict[Phrase, set[str]] = {}
         short: dict[Phrase, set[str]] = {}
+        short_acronyms: set[Phrase] = set()
         phrases: dict[str, set[Phrase]] = {}
         acronym: set[Phrase] = set()
         plain: set[Phrase] = set()
@@ -617,8 +620,10 @@ class FocusIndex:
                     if found and not set(found) <= FILLER:
                         derived.setdefault(found, set()).add(key)
                         mine.add(found)
-                if phrase and 2 <= len(phrase) <= 3 and phrase[-1] in _KINDS:
+                if phrase and 2 <= len(phrase) <= 3 and phrase[-1] in KINDS:
                     short.setdefault(phrase[:-1], set()).add(key)
+                    if len(phrase) == 2 and _ACRONYM.match(name.split()[0]):
+                        short_acronyms.add(phrase[:-1])  # "KID syndrome": not "kids"
                 if phrase and len(phrase) == 1:
                     (acronym if _ACRONYM.match(name.strip()) else plain).add(phrase)
         # A curated synonym of a focus name names that focus too ("heart attack" → the
@@ -633,6 +638,7 @@ class FocusIndex:
             for phrase, keys in derived.items()
         }
         self._short = {phrase: tuple(sorted(keys)) for phrase, keys in short.items()}
+        self._short_acronyms = frozenset(short_acronyms)
         # One-word names known only as acronyms ("HARDS", "ChILD") read as ordinary words
         # once analysed ("hard", "child"): see ``find``.
         self._acronyms = frozenset(acronym - plain - {tuple(key.split()) for key in names})
@@ -667,7 +673,15 @@ class FocusIndex:
             keys = ()
         if not keys:
             keys, derived = derived, ()
-        if not keys and phrase in self._short and ask.names_eponym(phrase):
+        if (
+            not keys
+            and phrase in self._short
+            and (
+                ask.names_acronym(phrase[0])
+                if phrase in self._short_acronyms
+                else ask.names_eponym(phrase)
+            )
+        ):
             keys = self._short[phrase]
         if not keys:
             return (), ()
@@ -834,7 +848,7 @@ def asked(question: Question, inferred: Sequence[str] = ()) -> Asked:
         types=wanted,
         other_types=others,
         populations=populations(question.terms) | age_groups(question.text),
-        focus_phrase=frozenset(question.foci[0].phrase) if question.foci else frozenset(),
+        focus_phrase=focus_phrase(question.foci[0]) if question.foci else frozenset(),
     )
 
 
@@ -863,6 +877,15 @@ def age_groups(text: str) -> frozenset[str]:
         elif years >= OLDER_YEARS:
             found.add("older adults")
     return frozenset(found)
+
+
+def focus_phrase(focus: Focus) -> frozenset[str]:
+    """The words of a focus's name as the question wrote it, or those of the name it stands
+    for when written otherwise ("CAH" for "congenital adrenal hyperplasia": a longer name
+    holding those words, "non-classic congenital adrenal hyperplasia", is more specific)."""
+    written = frozenset(focus.phrase)
+    named = frozenset(focus.keys[0].split())
+    return written if written <= named else named
 
 
 def foci_named_by_words(

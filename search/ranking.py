@@ -146,6 +146,9 @@ _POPULATION_WORDS = {
     "older adults": "older elderly seniors",
 }
 _POPULATION = {term: group for group, said in _POPULATION_WORDS.items() for term in terms(said)}
+# Words for a kind of illness: they name no particular condition ("syndrome" of "Down
+# syndrome" and of "CHILD syndrome").
+KINDS = frozenset(terms("disease diseases syndrome syndromes disorder disorders"))
 
 
 def populations(words: Iterable[str]) -> frozenset[str]:
@@ -194,8 +197,9 @@ def features(
     focus_terms = focus_key.split()
     shared = [term for term in focus_terms if term in asked.terms]
     named = len(shared)
-    # (words for whom, "baby" of "Shaken baby syndrome", name no condition)
-    naming = named - sum(1 for term in shared if term in _POPULATION) if shared else 0
+    # (words for whom, "baby" of "Shaken baby syndrome", and for a kind of illness name no
+    # condition: "passed down" and "CHILD syndrome" do not name "Down syndrome")
+    naming = sum(1 for term in shared if term not in _POPULATION and term not in KINDS)
     if (
         focus < 1.0
         and asked.focus_phrase

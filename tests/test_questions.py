@@ -13,6 +13,7 @@ from search.questions import (
     build_query,
     derived_names,
     foci_named_by_words,
+    focus_phrase,
     normalise,
     parse,
     question_types,
@@ -269,6 +270,7 @@ VARIANTS = FocusIndex(
         "stargardt diseas": ["Stargardt disease"],
         "opitz g syndrom": ["Opitz G syndrome", "G syndrome"],
         "achondroplasia": ["Achondroplasia", "ACH"],
+        "kerat ichthyosi deaf syndrom": ["Keratitis-ichthyosis-deafness syndrome", "KID syndrome"],
     }
 )
 
@@ -296,6 +298,10 @@ def test_eponyms_and_acronyms_count_only_when_written_so_and_rare() -> None:
     assert keys("my kidneys hurt") == []  # "kidney" is in too many articles
     assert keys("a hard lump") == []  # "HARDS" is an acronym, "hard" an ordinary word
     assert keys("is HARDS deadly") == [("hantavirus pulmonari syndrom",)]
+    # An acronym's short name ("KID" of "KID syndrome") is an acronym, not an eponym: "kids"
+    # is no possessive "KID's".
+    assert keys("can my kids get it") == []
+    assert keys("my son has KID") == [("kerat ichthyosi deaf syndrom",)]
 
 
 def test_short_acronyms_name_a_focus_when_written_in_capitals() -> None:
@@ -392,6 +398,16 @@ def test_lay_ways_of_asking_for_a_kind_of_answer(question: str, kind: str) -> No
 def test_ages_say_whom_a_question_is_about(text: str, groups: set[str]) -> None:
     assert age_groups(text) == groups
     assert asked(parse(text)).populations >= groups
+
+
+def test_an_acronym_stands_for_the_words_of_its_name() -> None:
+    # "non-classic CAH": a longer name holding "congenital adrenal hyperplasia" is more
+    # specific, though the question writes none of those words.
+    index = FocusIndex({"congenit adren hyperplasia": ["Congenital adrenal hyperplasia", "CAH"]})
+    [cah] = index.find(terms("what is CAH"), ask=Asking.of("what is CAH", None, WEIGHTS))
+    assert focus_phrase(cah) == {"congenit", "adren", "hyperplasia"}
+    [written] = index.find(terms("what is congenital adrenal hyperplasia"))
+    assert focus_phrase(written) == {"congenit", "adren", "hyperplasia"}
 
 
 def test_roman_numerals_of_types_and_factors_are_also_named_in_digits() -> None:

@@ -131,6 +131,19 @@ def test_a_longer_name_sharing_only_the_words_of_the_focus_found_is_not_the_focu
     assert other["focus_match"] == 0.0
 
 
+def test_words_for_a_kind_of_illness_name_no_condition() -> None:
+    # "why does CHILD syndrome happen in girls, is it passed down from the mother"
+    asked = Asked(
+        terms=frozenset({"child", "syndrom", "girl", "pass", "down", "mother"}),
+        focus_keys=frozenset({"child syndrom"}),
+        types=frozenset({"inheritance"}),
+        focus_words=2,
+        focus_phrase=frozenset({"child", "syndrom"}),
+    )
+    down = features(asked, doc("Is Down syndrome inherited?", "down syndrom", "inheritance"), 1, 1)
+    assert down["focus_match"] == 0.0
+
+
 def _by_score(item: dict[str, Any]) -> tuple[float, float]:
     return (float(item["score"]), 0.0)
 
