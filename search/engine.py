@@ -170,6 +170,10 @@ class FocusScores:
         return [keys[i] for i in top.tolist() if self.profile[i] > least]
 
 
+# (a word in fewer answers than this says too little about how it is used)
+FEW_ANSWERS = 10
+KIND_TERMS = sorted(ranking.KINDS)
+
 # (a word in fewer answers than this is never too common to count, whatever the corpus's size)
 COMMON_ANSWERS = 500
 
@@ -269,6 +273,17 @@ class _Build:
             most += idf * (K1 + 1)
             profile[holders] += idf * tf * (K1 + 1) / (tf + norms[holders])
         return FocusScores(cover, profile / most)
+
+    def as_name(self, word: str) -> float:
+        """The share of the answers with ``word`` that write it as the name of an illness
+        ("Stargardt disease", not "sharp pain"); 1.0 when fewer than ``FEW_ANSWERS`` have it:
+        too few to tell, and names that rare are seldom ordinary words."""
+        body = self.postings.fields["body"]
+        having = body.doc_frequency(word)
+        if having < FEW_ANSWERS:
+            return 1.0
+        named = np.unique(np.concatenate([body.with_pair(word, kind) for kind in KIND_TERMS]))
+        return len(named) / having
 
     def answers_with(self, word: str, most: int) -> list[str]:
         """The focus key of each article whose answer has ``word`` ("": none), or [] when
@@ -530,7 +545,9 @@ class Engine:
         return self._candidates(build, self._parse(text, build), None, 0).candidates
 
     def _parse(self, text: str, build: _Build) -> questions.Question:
-        return questions.parse(text, foci=build.foci, idf=build.idf, weights=self.weights)
+        return questions.parse(
+            text, foci=build.foci, idf=build.idf, weights=self.weights, as_name=build.as_name
+        )
 
     def _candidates(
         self,

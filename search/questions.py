@@ -525,16 +525,25 @@ class Asking:
 
     ``idf``: the index's idf of a term (None: short names are never accepted);
     ``possessive``: terms written with a trailing "s" ("parkinsons", "Tourette's");
-    ``capitals``: terms written with two capitals or more ("CLL", "HARDS").
+    ``capitals``: terms written with two capitals or more ("CLL", "HARDS");
+    ``as_name``: the share of the index's answers with a term that write it as the name of an
+    illness, followed by "disease", "syndrome" or "disorder" (None: not known).
     """
 
     idf: Callable[[str], float] | None = None
     possessive: frozenset[str] = frozenset()
     capitals: frozenset[str] = frozenset()
     weights: Weights = WEIGHTS
+    as_name: Callable[[str], float] | None = None
 
     @classmethod
-    def of(cls, text: str, idf: Callable[[str], float] | None, weights: Weights) -> Asking:
+    def of(
+        cls,
+        text: str,
+        idf: Callable[[str], float] | None,
+        weights: Weights,
+        as_name: Callable[[str], float] | None = None,
+    ) -> Asking:
         written = re.findall(r"\w+(?:['’]\w+)*", text)
         capitals = [w for w in written if _ACRONYM.match(w)]
         if 2 * len(capitals) > len(written):  # a message in capitals: no word is an acronym
@@ -544,6 +553,7 @@ class Asking:
             frozenset(stem(w) for w in surface_words(text) if w.endswith("s")),
             frozenset(t for w in capitals for t in terms(w)),
             weights,
+            as_name,
         )
 
     def names_eponym(self, phrase: Phrase) -> bool:
@@ -552,8 +562,13 @@ class Asking:
         if self.idf is None:
             return False
         if len(phrase) == 1 and phrase[0] not in self.possessive:
-            # or an eponym no ordinary word could be ("stargardt", "gaucher")
-            return self.no_ordinary_word(phrase[0])
+            # or an eponym no ordinary word could be ("stargardt", "gaucher"): rare, and
+            # mostly written as the name where the answers have it ("sharp" of "Sharp
+            # syndrome" is in 93 answers, as "sharp pain"; "warfarin", "brown", "sweet" too)
+            word = phrase[0]
+            return self.no_ordinary_word(word) and (
+                self.as_name is None or self.as_name(word) >= self.weights.eponym_as_name
+            )
         return max(map(self.idf, phrase)) >= self.weights.rare_idf
 
     def names_acronym(self, term: str) -> bool:
@@ -620,7 +635,7 @@ class FocusIndex:
                     if found and not set(found) <= FILLER:
                         derived.setdefault(found, set()).add(key)
                         mine.add(found)
-                if phrase and 2 <= len(phrase) <= 3 and phrase[-1] in KINDS:
+                if phrase and 2 <= len(phrase) <= 4 and phrase[-1] in KINDS:
                     short.setdefault(phrase[:-1], set()).add(key)
                     if len(phrase) == 2 and _ACRONYM.match(name.split()[0]):
                         short_acronyms.add(phrase[:-1])  # "KID syndrome": not "kids"
@@ -729,6 +744,7 @@ def parse(
     idf: Callable[[str], float] | None = None,
     synonyms: SynonymTable | None = None,
     weights: Weights = WEIGHTS,
+    as_name: Callable[[str], float] | None = None,
 ) -> Question:
     """Understand a question: its informative terms, question types, foci and synonyms.
 
@@ -737,7 +753,8 @@ def parse(
     cleaned = normalise(text)
     asked = asked_part(cleaned)
     words = [t for t in terms(asked) if t not in FILLER]
-    found = foci.find(terms(cleaned), ask=Asking.of(cleaned, idf, weights)) if foci else []
+    asking = Asking.of(cleaned, idf, weights, as_name)
+    found = foci.find(terms(cleaned), ask=asking) if foci else []
     if idf is not None:
         # A one-word focus that is everywhere ("blood", "pain") is the subject only when
         # nothing more specific was named: it goes after the others. Among the rest the most

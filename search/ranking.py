@@ -56,6 +56,13 @@ class Weights:
     # A one-word name known only as an acronym ("HARDS" → "hard", "ChILD" → "child") names its
     # focus in lower case only when it is in fewer than ~0.7% of articles ("cadasil").
     acronym_idf: float = 5.0
+    # ... and a one-word eponym ("stargardt") only when at least this share of the answers with
+    # it write it as the illness's name ("Stargardt disease"): "sharp" (of "Sharp syndrome")
+    # is in 93 answers, none of them so. (Of MedQuAD's one-word short names in 10 answers or
+    # more, 71 are written so in under 20% of them: organ adjectives, "brown", "sweet",
+    # "cook", "warfarin", "charcot" of Charcot-Marie-Tooth; eponyms readers write alone,
+    # "stargardt", "hashimoto", "aicardi", are written so in half of them or more.)
+    eponym_as_name: float = 0.2
 
     # A rare word of the question names a focus when it is in at most this many answers, at
     # least two of them about one focus, those being at least half of the word's answers and

@@ -328,3 +328,23 @@ def test_the_condition_most_about_the_described_words_wins_and_is_found_beyond_b
     build([tmp_path / "more.jsonl"], tmp_path / "more")
     narrow = Engine(tmp_path / "more", weights=Weights(candidates=1))
     assert "Diverticular disease" in {hit.focus for hit in narrow.search(question).hits}
+
+
+def test_how_often_the_answers_write_a_word_as_an_illness_name(tmp_path: Path) -> None:
+    from search.indexing import build
+
+    answers = [f"Sharp pain in the chest number {n} needs a doctor." for n in range(9)]
+    answers += ["Sharp syndrome is another name for mixed connective tissue disease."]
+    answers += ["Stargardt disease affects the retina.", "Stargardt disease is inherited."]
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(
+        "\n".join(
+            article(f"a{n}", "", "information", f"Question {n}?", text)
+            for n, text in enumerate(answers)
+        )
+        + "\n"
+    )
+    build([corpus], tmp_path / "index")
+    opened = Engine(tmp_path / "index")._current()
+    assert opened.as_name("sharp") == 0.1  # one answer of ten
+    assert opened.as_name("stargardt") == 1.0  # too few answers to tell: a name

@@ -304,6 +304,25 @@ def test_eponyms_and_acronyms_count_only_when_written_so_and_rare() -> None:
     assert keys("my son has KID") == [("kerat ichthyosi deaf syndrom",)]
 
 
+def test_an_eponym_alone_names_its_focus_only_if_the_answers_write_it_as_the_name() -> None:
+    index = FocusIndex(
+        {
+            "mix connect tissu diseas": ["Mixed connective tissue disease", "Sharp syndrome"],
+            "stargardt diseas": ["Stargardt disease"],
+        }
+    )
+    idf = {"sharp": 5.2, "stargardt": 8.0}
+    as_name = {"sharp": 0.0, "stargardt": 0.55}.get  # "sharp pain" in the answers
+
+    def keys(text: str) -> list[tuple[str, ...]]:
+        ask = Asking.of(text, lambda t: idf.get(t, 0.0), WEIGHTS, lambda t: as_name(t, 1.0))
+        return [f.keys for f in index.find(terms(text), ask=ask)]
+
+    assert keys("sharp pain in my side") == []
+    assert keys("sharp syndrome symptoms") == [("mix connect tissu diseas",)]
+    assert keys("will stargardt make me blind") == [("stargardt diseas",)]
+
+
 def test_short_acronyms_name_a_focus_when_written_in_capitals() -> None:
     idf = {"stargardt": 8.0, "g": 9.0, "ach": 9.0, "cml": 9.0}.get
 
