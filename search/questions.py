@@ -59,8 +59,11 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bwhat (else )?(does|do|will|would|can|could|might) .{0,60}? do to\b|\bshows? up\b"
         r"|\bfeatures? of\b"
         # What it causes, not what causes it ("what other tumors does this syndrome cause"):
-        r"|\bwhat\b[^,.?]{0,40}?\b(does|do|can|will|could|might) [^,.?]{0,59}?[^,.?](?<!the )"
-        r"(?<!a )\bcause\b"
+        r"|\bwhat\b[^,.?]{0,40}?\b(does|do|can|will|could|might|(is|are) \w+ going to)"
+        r" [^,.?]{0,59}?[^,.?](?<!the )(?<!a )\bcause\b"
+        r"|\bwhat (kinds? of |sorts? of |other |health |\w+ )?(problems|features|troubles|issues"
+        r"|difficulties|symptoms|defects)\b[^,.?]{0,30}?\b(do|does|will|would|can|could|might)\b"
+        r"[^,.?]{0,40}?\b(have|be born with)\b"
         r"|\b(when|what) should (i|we|you) worry\b|\bshould make (me|us|you) worry\b"
         r"|\bwhat does (?![^,.?]{0,60}\bnormally\b)[^,.?]{0,60}? do\b(?! (for|about))"
         r"|\b(problems|features|troubles) (that )?(come|comes|go|goes) with\b"
@@ -86,13 +89,15 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\b(have|need|going|want|has|needs) to (operate|be operated|be removed|remove)\b"
         r"|\b(will|would|should|do|can) (they|you|doctors?|we) (operate|remove)\b"
         r"|\b(what|which|any|best) (medicines?|medications?|drugs?|surgery|operation)\b"
-        r"|\b(medicines?|medications?|drugs?|surgery|operation) (that )?(helps?|works?|fix)"
-        # Medicines, even only mentioned, are mostly asked about as treatment (LiveQA tune:
-        # MRR .627 without, .673 with; surgery mentioned is as often the story around a
-        # question, as in "why does lung cancer recur after surgery").
-        r"|\bmedicines?\b|\bmedications?\b",
+        r"|\b(medicines?|medications?|drugs?|surgery|operation) (that )?(helps?|works?|fix)",
         ("treatment",),
     ),
+    # Medicines, even only mentioned, are mostly asked about as treatment (LiveQA tune: MRR
+    # .627 without, .673 with; surgery mentioned is as often the story around a question, as
+    # in "why does lung cancer recur after surgery") -- but after the kinds of answer the
+    # question's own words ask for: "what conditions can cause dry mouth? I'm not on many
+    # medications" asks for causes.
+    "medicines": (r"\bmedicines?\b|\bmedications?\b", ("treatment",)),
     "diagnosis": (
         r"\btests?\b|\btesting\b|\bscreen|\bdetect|\bexam|\bscan\b|\bcheck(ed)? for\b"
         r"|\bbiopsy\b|\bhow (do|does|can|would|will) (a |the )?(doctors?|they|physicians?)"
@@ -108,6 +113,7 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\b(lower|reduce|cut)s? .*(risk|chances?)\b"
         r"|\bprotect|\bmake sure .* (not|don'?t)\b"
         r"|\bvaccin|\bshots?\b|\bkeep .* from (getting|coming)\b|\bcome back\b"
+        r"|\bkeep [^,.?]{0,40}?\bfrom (starting|happening|flaring)\b"
         r"|\bkeep (from|away)\b|\bward off\b|\bsafe from\b|\bnot to (get|catch)\b"
         r"|\bso (that )?(i|we|they|he|she|it) (don'?t|do not|won'?t|will not) (get|catch)\b",
         ("prevention",),
@@ -121,7 +127,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bwill (it|he|she|they|i|we) (get better|be ok(ay)?|be fine|heal|walk)\b"
         r"|\bpermanent|\bchances? (of|to) (surviv|beat|recover|liv)"
         r"|\bshorten[^,.?]{0,30}\b(life|lives|lifespan)\b"
-        r"|\b(end|ends|ending) up (in|on) (a )?(wheelchair|dialysis|oxygen)\b",
+        r"|\b(end|ends|ending) up (in|on) (a )?(wheelchair|dialysis|oxygen)\b"
+        r"|\bgrow(s|n)? out of\b|\blife-?long\b",
         ("outlook",),
     ),
     "inheritance": (
@@ -136,7 +143,9 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bcarr(y|ies|ying) (the|a|this|that) (gene|mutation|trait)\b"
         r"|\b(my|our|his|her|their) (kids|children|son|daughter|baby|babies|grandchildren)"
         r" (will|would|could|might|can) (get|have|inherit|be born with)\b"
-        r"|\b(get|got|have) (it|this|that) (from (one of )?(us|me|him|her|them|either)|too)\b",
+        r"|\b(get|got|have) (it|this|that) (from (one of )?(us|me|him|her|them|either)|too)\b"
+        r"|\bchances? [^,.?]{0,20}?\b(next|other|another|future) (baby|child|kid|pregnancy)"
+        r"|\bboth parents\b|\bcarr(y|ies|ying) it\b",
         ("inheritance",),
     ),
     "genetic changes": (
@@ -144,7 +153,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         # lookbehinds come after "gene", so that they are tried only where it is.)
         r"\bgene(?<!carry the gene)(?<!carries the gene)(?<!carry a gene)s?\b"
         r"|\bmutation|\bchromosom|\bgenetic (change|cause|defect|basis|error)"
-        r"|\bwrong genetically\b|\bgenetically (wrong|broken|faulty|different)\b",
+        r"|\bwrong genetically\b|\bgenetically (wrong|broken|faulty|different)\b"
+        r"|\bdna (change|mutation|defect|error|problem|fault)s?\b|\b(what|which) dna\b",
         ("genetic changes",),
     ),
     "frequency": (
@@ -193,11 +203,11 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"\bresearch|\bclinical trials?\b|\bstud(y|ies|ying)\b|\bnew treatments?\b|\bscientists\b",
         ("research",),
     ),
-    "stages": (r"\bstages?\b|\bstaging\b", ("stages",)),
+    "stages": (r"\bstages?\b|\bstag(ing|ed)\b", ("stages",)),
     # Eating and drinking with the condition: NIDDK's "What to do for X" answers (eating,
     # diet and nutrition), MedQuAD's "considerations".
     "diet": (
-        r"\bwhat (should|can|to) (i|we|he|she|they|you|people) (eat|drink)\b|\bwhat to eat\b"
+        r"\bwhat (should|can|to) (i|we|he|she|they|you|people) (\w+ )?(eat|drink)\b|\bwhat to eat\b"
         r"|\bdiets?\b|\beating\b|\bnutrition|\bfoods? (to|that|should|i|we)\b"
         r"|\bcut (back|down) on\b|\bwhat (i|you|we|he|she|they|people) eats?\b"
         r"|\b(can|should|could) (i|we|he|she|they|you) (still |ever )?(eat|drink)\b"
@@ -231,12 +241,13 @@ PRIORITY = (
     "prevention",
     "diet",
     "susceptibility",
-    "complications",
     "diagnosis",
     "outlook",
     "symptoms",
+    "complications",
     "treatment",
     "causes",
+    "medicines",
     "information",
 )
 
@@ -256,14 +267,26 @@ def asked_types(text: str) -> tuple[str, ...]:
     lowered = text.lower()
     found = tuple(name for name in PRIORITY if _TYPE_CUES[name].search(lowered))
     specific = tuple(name for name in found if name != "information")
-    if specific and _WHAT_IS_IT.search(lowered):
+    if specific and (_WHAT_IS_IT.search(lowered) or _opens_with_what_is(lowered)):
         return ("information", *specific)
     return specific or found
 
 
-# "…could that be hereditary geniospasm, what is it?": a reader who ends on "what is it" asks
-# what it is, whatever the story before asked by the way.
-_WHAT_IS_IT = re.compile(r"\bwhat(?: is|'s|s) (?:that|it|this)\s*(?:[?.!]|$)")
+# "…could that be hereditary geniospasm, what is it?", "PFAPA. What is it and does it go
+# away?": a reader who asks "what is it" asks what it is first, whatever else the message
+# asks by the way.
+_WHAT_IS_IT = re.compile(r"\bwhat(?: is|'s|s) (?:that|it|this)\s*(?:[?.!]|$|and\b)")
+# "what is asthma and why do the airways tighten up": what it is, then the rest.
+_WHAT_IS_X = re.compile(r"\s*what(?: is|'s| are) (?!it like)([^,.?]{1,60}?)(?: and |, )")
+
+
+def _opens_with_what_is(lowered: str) -> bool:
+    """The question opens with "what is X and…", X asking for no kind of answer itself ("what
+    is the treatment for X and…" asks for treatment)."""
+    opening = _WHAT_IS_X.match(lowered)
+    return opening is not None and not any(
+        cue.search(opening.group(1)) for cue in _TYPE_CUES.values()
+    )
 
 
 _SURFACE_WORD = re.compile(r"\w+")

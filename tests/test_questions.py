@@ -392,6 +392,22 @@ def test_no_phrase_asking_for_a_kind_of_answer_makes_an_overview_only_likelier()
         ("does what you eat matter with gout", "diet"),
         ("which foods can i still eat with diverticulitis", "diet"),
         ("my son has cramps, could it be hereditary angioedema, what is it?", "information"),
+        ("what features do people with noonan syndrome have", "symptoms"),
+        ("what other problems can it cause", "symptoms"),  # ...and complications after
+        ("what can it lead to", "complications"),
+        ("which dna change is behind it", "genetic changes"),
+        ("i have a dna report, when will the medicine be ready", "medicines"),  # mentions
+        ("how do we keep the attacks from starting", "prevention"),
+        ("how is it staged", "stages"),
+        ("what can i actually eat now", "diet"),
+        ("what are the chances our next baby has it", "inheritance"),
+        ("do both parents have to carry it", "inheritance"),
+        ("do kids grow out of it", "outlook"),
+        ("what is gout and how is it treated", "information"),  # what it is, first
+        ("what is the treatment for gout and does it work", "treatment"),
+        ("PFAPA, what is it and does it go away?", "information"),
+        # Medicines only mentioned come after what the words ask for.
+        ("what can cause dry mouth, I am not on many medications", "causes"),
     ],
 )
 def test_lay_ways_of_asking_for_a_kind_of_answer(question: str, kind: str) -> None:
