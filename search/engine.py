@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import math
 import pickle
 import struct
 import threading
@@ -166,8 +165,12 @@ class FocusScores:
 
     def best(self, keys: Sequence[str], most: int, least: float) -> list[str]:
         """The keys of the ``most`` foci whose profiles match best, if over ``least``."""
-        top = np.argsort(-self.profile[:-1], kind="stable")[:most]
-        return [keys[i] for i in top.tolist() if self.profile[i] > least]
+        scores = self.profile[:-1]
+        if most <= 0 or not len(scores):
+            return []
+        top = np.argpartition(-scores, most - 1)[:most] if most < len(scores) else scores.argsort()
+        top = top[np.lexsort((top, -scores[top]))]  # best first, then by number
+        return [keys[i] for i in top.tolist() if scores[i] > least]
 
 
 # (a word in fewer answers than this says too little about how it is used)
@@ -246,33 +249,38 @@ class _Build:
         keys, numbers, _ = self.focus_numbers
         body = self.postings.fields["body"]
         common = max(COMMON_ANSWERS, self.postings.documents // 20)
-        cover = np.zeros(len(keys) + 1)  # the last one for "no focus" (number -1), kept at 0
-        profile = np.zeros(len(keys) + 1)
-        norms = self.profile_norms
-        kept: list[tuple[float, Any, Any]] = []
-        for term in dict.fromkeys(terms):
-            found = body.raw(term)
-            if found is None or len(found[0]) > common:
-                continue
-            docs, tfs = found
-            about = numbers[docs]
-            within = about >= 0
-            tf = np.bincount(about[within], weights=tfs[within], minlength=len(keys))
-            holders = np.flatnonzero(tf)
-            kept.append((self.idf(term), holders, tf[holders]))
+        foci = len(keys)
+        cover = np.zeros(foci + 1)  # the last one for "no focus" (number -1), kept at 0
+        profile = np.zeros(foci + 1)
+        kept = [
+            (term, found)
+            for term in dict.fromkeys(terms)
+            if (found := body.raw(term)) is not None and len(found[0]) <= common
+        ]
         if not kept:
             return FocusScores(cover, profile)
-        covered = sum(weight for weight, _, _ in kept)
-        holding = len(keys)
-        most = 0.0
-        for weight, holders, tf in kept:
-            cover[holders] += weight / covered
-            # BM25 over the profiles, as a share of what a profile holding every word
-            # saturated would score: comparable from one question to the next.
-            idf = math.log(1 + (holding - len(holders) + 0.5) / (len(holders) + 0.5))
-            most += idf * (K1 + 1)
-            profile[holders] += idf * tf * (K1 + 1) / (tf + norms[holders])
-        return FocusScores(cover, profile / most)
+        # Each kept term's counts per focus, as one row of a (terms × foci) table: one
+        # bincount for all of them (a loop over the terms cost ~0.1 ms more a question).
+        docs = np.concatenate([found[0] for _, found in kept])
+        counts = np.concatenate([found[1] for _, found in kept])
+        rows = np.repeat(np.arange(len(kept)), [len(found[0]) for _, found in kept])
+        about = numbers[docs]
+        within = about >= 0
+        tf = np.bincount(
+            rows[within] * foci + about[within],
+            weights=counts[within],
+            minlength=len(kept) * foci,
+        ).reshape(len(kept), foci)
+        held = tf > 0
+        weights = np.array([self.idf(term) for term, _ in kept])
+        cover[:foci] = (weights / weights.sum()) @ held
+        # BM25 over the profiles, as a share of what a profile holding every word saturated
+        # would score: comparable from one question to the next.
+        holders = held.sum(axis=1)
+        idf = np.log(1 + (foci - holders + 0.5) / (holders + 0.5))
+        saturated = tf * (K1 + 1) / (tf + self.profile_norms)
+        profile[:foci] = (idf @ saturated) / (idf.sum() * (K1 + 1))
+        return FocusScores(cover, profile)
 
     def as_name(self, word: str) -> float:
         """The share of the answers with ``word`` that write it as the name of an illness
