@@ -187,12 +187,42 @@ def features(
     best: float,
     cover: float = 0.0,
     profile: float = 0.0,
+    foci: dict[str, tuple[float, float, float]] | None = None,
 ) -> dict[str, float]:
     """The features of one candidate article for the question (each between 0 and 1).
 
     ``cover``, ``profile``: how well the answers about the article's focus, together, hold the
-    question's words (``search.engine.FocusScores``)."""
+    question's words (``search.engine.FocusScores``); ``foci``: the features of each focus
+    judged so far for this question (a question's ~100 candidates share ~40 foci)."""
     focus_key = doc.get("focus_key", "")
+    if foci is None:
+        focus, named, for_them = focus_features(asked, focus_key)
+    elif (known := foci.get(focus_key)) is not None:
+        focus, named, for_them = known
+    else:
+        focus, named, for_them = foci[focus_key] = focus_features(asked, focus_key)
+    qtype = doc.get("qtype", "")
+    kind = 1.0 if qtype in asked.types else 0.5 if qtype in asked.other_types else 0.0
+    # The title's terms come precomputed with the candidate (``search.postings``) when it can.
+    title = doc["title_terms"] if "title_terms" in doc else title_terms(doc.get("title", ""))
+    return {
+        "bm25": bm25 / best if best > 0 else 0.0,
+        "focus_match": focus,
+        "type_match": kind,
+        "both": focus * kind,
+        "title_cover": len(asked.terms.intersection(title)) / len(asked.terms)
+        if asked.terms
+        else 0.0,
+        "focus_named": named,
+        "population": for_them,
+        "focus_cover": cover,
+        "focus_profile": profile,
+    }
+
+
+def focus_features(asked: Asked, focus_key: str) -> tuple[float, float, float]:
+    """An article's focus features for the question: ``focus_match``, ``focus_named`` and
+    ``population``."""
     if focus_key in asked.focus_keys:
         focus = 1.0
     elif focus_key in asked.variant_keys:
@@ -203,7 +233,6 @@ def features(
         focus = 0.0
     focus_terms = focus_key.split()
     shared = [term for term in focus_terms if term in asked.terms]
-    named = len(shared)
     # (words for whom, "baby" of "Shaken baby syndrome", and for a kind of illness name no
     # condition: "passed down" and "CHILD syndrome" do not name "Down syndrome")
     naming = sum(1 for term in shared if term not in _POPULATION and term not in KINDS)
@@ -233,23 +262,8 @@ def features(
     )
     if for_them:
         focus = 1.0
-    qtype = doc.get("qtype", "")
-    kind = 1.0 if qtype in asked.types else 0.5 if qtype in asked.other_types else 0.0
-    # The title's terms come precomputed with the candidate (``search.postings``) when it can.
-    title = doc["title_terms"] if "title_terms" in doc else title_terms(doc.get("title", ""))
-    return {
-        "bm25": bm25 / best if best > 0 else 0.0,
-        "focus_match": focus,
-        "type_match": kind,
-        "both": focus * kind,
-        "title_cover": len(asked.terms.intersection(title)) / len(asked.terms)
-        if asked.terms
-        else 0.0,
-        "focus_named": 1.0 if focus_terms and named == len(focus_terms) else 0.0,
-        "population": 1.0 if for_them else 0.0,
-        "focus_cover": cover,
-        "focus_profile": profile,
-    }
+    named = 1.0 if focus_terms and len(shared) == len(focus_terms) else 0.0
+    return focus, named, 1.0 if for_them else 0.0
 
 
 @functools.lru_cache(maxsize=32768)
