@@ -36,12 +36,16 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"\bcaus|\bwhy (do|does|did|would|is|are|am|can|might)\b|\breasons?\b|\bwhat makes\b"
         r"|\btrigger|\bhow (do|does|did|can) (you|i|people|someone|one|a person) (get|catch)\b"
         r"|\bmakes? (you|me|him|her|them|people)\b|\bturn into\b"
-        r"|\bcome back\b|\brecur"
+        r"|(?<!ever )\bcome back\b|\brecur"
         r"|\bwhat leads to\b|\bwhere does .* come from\b"
         r"|\bwhat (germ|virus|bacteri\w*|bug|infection|parasite)s? (gives?|causes?|is behind)\b"
         r"|\b(can|could|does|do|will|would|might) [^,.?]{0,60}?\bgive (you|me|him|her|them"
         r"|people|us)\b"
         r"|\bsets? (it |them |this |that )?off\b|\b(end|ends|ended) up with\b"
+        r"|\bwhat('s| is| are) behind\b|\bhow (does|did|do|can) [^,.?]{0,40}\bhappen\b"
+        r"|\bsomething (we|i|she|he) did\b|\bis (that|this|it) why\b"
+        r"|\bhow is (that|this|it) (even )?possible\b"
+        r"|\bcould [^,.?]{0,40}\bhave (damaged|caused|triggered|brought (it )?on)\b"
         r"|\bhow (do|does|did) (you|i|people|someone|somebody|anyone|one|a person|he|she|they)"
         r" (develop|come down with)\b",
         ("causes",),
@@ -65,6 +69,9 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|difficulties|symptoms|defects)\b[^,.?]{0,30}?\b(do|does|will|would|can|could|might)\b"
         r"[^,.?]{0,40}?\b(have|be born with)\b"
         r"|\b(when|what) should (i|we|you) worry\b|\bshould make (me|us|you) worry\b"
+        r"|\bpart of (his|her|my|their|the|this|that) (condition|disease|syndrome|illness)\b"
+        r"|\bwhat else (happens|does it do|can happen)\b|\b(typically |usually )?looks? like\b"
+        r"|\bis (that|this|it) normal (with|for|in)\b"
         r"|\bwhat does (?![^,.?]{0,60}\bnormally\b)[^,.?]{0,60}? do\b(?! (for|about))"
         r"|\b(problems|features|troubles) (that )?(come|comes|go|goes) with\b"
         r"|\bwhat happens to (the|your|my|his|her|their|a) \w+ (in|with|during)\b"
@@ -105,14 +112,15 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bhow (do|can|would) (doctors?|they|you|i) (find out|diagnose)\b"
         r"|\bhow (is|are) .* diagnosed\b|\bdiagnose\b|\bget .* checked\b|\bcheck-?ups?\b"
         r"|\bfind out (if|whether)\b|\bfigure out\b|\bhow (is|are) .* (found|detected|confirmed)"
-        r"|\bx-?rays?\b|\bmri\b|\bultrasound\b|\bblood work\b|\bdiagnos(e|is|ing)\b",
+        r"|\bx-?rays?\b|\bmri\b|\bultrasound\b|\bblood work\b|\bdiagnos(e|is|ing)\b"
+        r"|\bwork out (if|whether|what|why)\b",
         ("exams and tests",),
     ),
     "prevention": (
         r"\bprevent|\bavoid|\bstop (.* )?(getting|catching)\b|\bstop .* from\b"
         r"|\b(lower|reduce|cut)s? .*(risk|chances?)\b"
         r"|\bprotect|\bmake sure .* (not|don'?t)\b"
-        r"|\bvaccin|\bshots?\b|\bkeep .* from (getting|coming)\b|\bcome back\b"
+        r"|\bvaccin|\bshots?\b|\bkeep .* from (getting|coming)\b|(?<!ever )\bcome back\b"
         r"|\bkeep [^,.?]{0,40}?\bfrom (starting|happening|flaring)\b"
         r"|\bkeep (from|away)\b|\bward off\b|\bsafe from\b|\bnot to (get|catch)\b"
         r"|\bso (that )?(i|we|they|he|she|it) (don'?t|do not|won'?t|will not) (get|catch)\b",
@@ -121,7 +129,10 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "outlook": (
         r"\boutlook\b|\bprognos|\blife ?(expectancy|span)\b|\bsurviv|\bdie (of|from)\b|\bfatal"
         r"|\bdeadly\b|\bcurable\b|\brecover|\bhow long (will|does|do|can) (it|they|i|you|.*) "
-        r"(live|last)\b|\bgo away\b|\bback to normal\b|\bprogress|\bget worse\b|\bnormal life\b"
+        r"(live|last)\b|\bgo away\b|\bback to normal\b|\bprogress(?!ive)|\bget worse\b"
+        r"|\bnormal life\b|\b(gets|getting|got) worse\b"
+        r"|\bhow well (he|she|they|i|you|we) (will|would) do\b"
+        r"|\bever (come back|return|recover|improve|get better)\b"
         r"|\blifespan\b"
         r"|\bhow long (can|will|do|does) .* (live|last|take)\b|\bget better\b|\bbeat(ing)?\b"
         r"|\bwill (it|he|she|they|i|we) (get better|be ok(ay)?|be fine|heal|walk)\b"
@@ -145,7 +156,10 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r" (will|would|could|might|can) (get|have|inherit|be born with)\b"
         r"|\b(get|got|have) (it|this|that) (from (one of )?(us|me|him|her|them|either)|too)\b"
         r"|\bchances? [^,.?]{0,20}?\b(next|other|another|future) (baby|child|kid|pregnancy)"
-        r"|\bboth parents\b|\bcarr(y|ies|ying) it\b",
+        r"|\bboth parents\b|\bcarr(y|ies|ying) it\b|\bneither of us\b"
+        r"|\b(recessive|dominant) or (recessive|dominant)\b"
+        r"|\bis (it|this|that) (recessive|dominant)\b"
+        r"|\bpass(ed|ing)? (it|this|that) (on )?to (him|her|them|our|my|his|their)\b",
         ("inheritance",),
     ),
     "genetic changes": (
@@ -159,7 +173,7 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "frequency": (
         r"\bhow (common|rare|often does)\b|\bhow many\b(?! times)|\bprevalen|\bincidence\b"
-        r"|\bis it (rare|common)\b|\bwhat percent",
+        r"|\bis it (rare|common)\b|\bwhat percent|\bhow likely is it\b",
         ("frequency",),
     ),
     "susceptibility": (
@@ -203,7 +217,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"\bresearch|\bclinical trials?\b|\bstud(y|ies|ying)\b|\bnew treatments?\b|\bscientists\b",
         ("research",),
     ),
-    "stages": (r"\bstages?\b|\bstag(ing|ed)\b", ("stages",)),
+    # (the stages asked about, not "she has stage 4 kidney disease")
+    "stages": (r"\bstages\b|\bstag(ing|ed)\b|\bwhat stage\b|\bstage (mean|means)\b", ("stages",)),
     # Eating and drinking with the condition: NIDDK's "What to do for X" answers (eating,
     # diet and nutrition), MedQuAD's "considerations".
     "diet": (
@@ -211,7 +226,14 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bdiets?\b|\beating\b|\bnutrition|\bfoods? (to|that|should|i|we)\b"
         r"|\bcut (back|down) on\b|\bwhat (i|you|we|he|she|they|people) eats?\b"
         r"|\b(can|should|could) (i|we|he|she|they|you) (still |ever )?(eat|drink)\b"
-        r"|\bwhich (\w+ )?(foods?|drinks?)\b",
+        r"|\bwhich (\w+ )?(foods?|drinks?)\b|\bcalories\b",
+        ("considerations",),
+    ),
+    # What a reader newly told of a condition should know: NIDDK's "Points to remember"
+    # summaries, MedQuAD's "considerations".
+    "key points": (
+        r"\b(what|things|facts)\b[^,.?]{0,20}\b(i|we|you|he|she) (need|should|ought) to know\b"
+        r"|\b(main|key|basic|important) (facts|things|points)\b",
         ("considerations",),
     ),
     "information": (
@@ -248,6 +270,7 @@ PRIORITY = (
     "treatment",
     "causes",
     "medicines",
+    "key points",
     "information",
 )
 
@@ -275,7 +298,10 @@ def asked_types(text: str) -> tuple[str, ...]:
 # "…could that be hereditary geniospasm, what is it?", "PFAPA. What is it and does it go
 # away?": a reader who asks "what is it" asks what it is first, whatever else the message
 # asks by the way.
-_WHAT_IS_IT = re.compile(r"\bwhat(?: is|'s|s) (?:that|it|this)\s*(?:[?.!]|$|and\b)")
+_WHAT_IS_IT = re.compile(
+    r"\bwhat(?: exactly)?(?: is|'s|s)(?: exactly)? (?:that|it|this)\s*(?:[?.!]|$|and\b)"
+    r"|\bwhat does (?:that|this|it) mean\b"
+)
 # "what is asthma and why do the airways tighten up": what it is, then the rest.
 _WHAT_IS_X = re.compile(r"\s*what(?: is|'s| are) (?!it like)([^,.?]{1,60}?)(?: and |, )")
 

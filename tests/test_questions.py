@@ -408,6 +408,29 @@ def test_no_phrase_asking_for_a_kind_of_answer_makes_an_overview_only_likelier()
         ("PFAPA, what is it and does it go away?", "information"),
         # Medicines only mentioned come after what the words ask for.
         ("what can cause dry mouth, I am not on many medications", "causes"),
+        ("how does it happen, was it something we did", "causes"),
+        ("he drinks a lot, is that why", "causes"),
+        ("could the old infection have damaged her lungs", "causes"),
+        ("what's behind it", "causes"),
+        ("is this rash part of her condition", "symptoms"),
+        ("is that what it usually looks like", "symptoms"),
+        ("what else happens", "symptoms"),
+        ("will his memory ever come back", "outlook"),  # not a recurrence
+        ("is it going to keep getting worse", "outlook"),
+        ("what decides how well he will do", "outlook"),
+        ("leber amaurosis, recessive or dominant?", "inheritance"),
+        ("dominant intermediate CMT, what are the signs", "symptoms"),  # a name's word
+        ("could we have passed it to her", "inheritance"),
+        ("neither of us has it, how did he get it", "inheritance"),
+        ("how will my doctor work out if it is arthritis", "diagnosis"),
+        ("what are the stages of lung cancer", "stages"),
+        ("she has stage 4 kidney disease, how can she get more calories", "diet"),
+        ("how likely is it that I will get cysts", "frequency"),
+        (
+            "just diagnosed with graves disease, what are the main things I should know",
+            "key points",
+        ),
+        ("the scan showed a hole in the diaphragm, what does that mean", "information"),
     ],
 )
 def test_lay_ways_of_asking_for_a_kind_of_answer(question: str, kind: str) -> None:
