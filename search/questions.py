@@ -36,7 +36,7 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"\bcaus|\bwhy (do|does|did|would|is|are|am|can|might)\b|\breasons?\b|\bwhat makes\b"
         r"|\btrigger|\bhow (do|does|did|can) (you|i|people|someone|one|a person) (get|catch)\b"
         r"|\bmakes? (you|me|him|her|them|people)\b|\bturn into\b"
-        r"|(?<!ever )\bcome back\b|\brecur"
+        r"|\bcome back\b(?<!ever come back)|\brecur"
         r"|\bwhat leads to\b|\bwhere does .* come from\b"
         r"|\bwhat (germ|virus|bacteri\w*|bug|infection|parasite)s? (gives?|causes?|is behind)\b"
         r"|\b(can|could|does|do|will|would|might) [^,.?]{0,60}?\bgive (you|me|him|her|them"
@@ -120,7 +120,7 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"\bprevent|\bavoid|\bstop (.* )?(getting|catching)\b|\bstop .* from\b"
         r"|\b(lower|reduce|cut)s? .*(risk|chances?)\b"
         r"|\bprotect|\bmake sure .* (not|don'?t)\b"
-        r"|\bvaccin|\bshots?\b|\bkeep .* from (getting|coming)\b|(?<!ever )\bcome back\b"
+        r"|\bvaccin|\bshots?\b|\bkeep .* from (getting|coming)\b|\bcome back\b(?<!ever come back)"
         r"|\bkeep [^,.?]{0,40}?\bfrom (starting|happening|flaring)\b"
         r"|\bkeep (from|away)\b|\bward off\b|\bsafe from\b|\bnot to (get|catch)\b"
         r"|\bso (that )?(i|we|they|he|she|it) (don'?t|do not|won'?t|will not) (get|catch)\b",
@@ -239,7 +239,7 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "information": (
         r"^\s*(what|who) (is|are)\b|\bwhat (is|are) (that|this|it|these|they)\b"
         r"|\btell me about\b|\binformation (on|about)\b|\bexplain\b"
-        r"|\bwhat does .* mean\b|\bmeaning of\b|\bdefin"
+        r"|\bwhat does [^.?!]{0,60}? mean\b|\bmeaning of\b|\bdefin"
         r"|\bwhat (kind|sort|type) of (a )?(condition|disease|illness|disorder|problem) is\b",
         ("information",),
     ),
