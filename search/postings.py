@@ -43,6 +43,7 @@ POSTING_FIELDS = ("title", "focus", "body")
 FACETS = ("source", "qtype")
 # What each article carries for ranking and for its line in the results.
 STORED = ("id", "title", "focus", "focus_key", "source", "qtype", "url")
+_FOCUS_KEY, _QTYPE = STORED.index("focus_key"), STORED.index("qtype")
 DIRECTORY = "postings"
 FORMAT = 1
 B = 0.75
@@ -359,6 +360,12 @@ class Postings:
         fields: dict[str, Any] = dict(zip(STORED, self._rows[ord_], strict=True))
         fields["title_terms"] = self._title_terms[ord_]  # (a list: only intersected)
         return fields
+
+    def ranked_fields(self, ord_: int) -> tuple[str, str, list[str]]:
+        """The focus key, type and title terms of article ``ord_``: what the second stage
+        needs, without the dict of ``article``."""
+        row = self._rows[ord_]
+        return row[_FOCUS_KEY], row[_QTYPE], self._title_terms[ord_]
 
     def body(self, ord_: int) -> str:
         """The answer text of article ``ord_``."""

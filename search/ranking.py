@@ -187,37 +187,52 @@ def features(
     best: float,
     cover: float = 0.0,
     profile: float = 0.0,
-    foci: dict[str, tuple[float, float, float]] | None = None,
 ) -> dict[str, float]:
-    """The features of one candidate article for the question (each between 0 and 1).
+    """The features of one candidate article for the question, by name (``feature_values``)."""
+    # The title's terms come precomputed with the candidate (``search.postings``) when it can.
+    title = doc["title_terms"] if "title_terms" in doc else title_terms(doc.get("title", ""))
+    values = feature_values(
+        asked, doc.get("focus_key", ""), doc.get("qtype", ""), title, bm25, best, cover, profile
+    )
+    return dict(zip(FEATURES, values, strict=True))
+
+
+def feature_values(
+    asked: Asked,
+    focus_key: str,
+    qtype: str,
+    title: Iterable[str],
+    bm25: float,
+    best: float,
+    cover: float = 0.0,
+    profile: float = 0.0,
+    foci: dict[str, tuple[float, float, float]] | None = None,
+) -> tuple[float, ...]:
+    """The features (``FEATURES``, in order) of one candidate article for the question, each
+    between 0 and 1: an article with focus ``focus_key``, type ``qtype`` and title terms
+    ``title``, scored ``bm25`` by the first stage, whose best candidate scored ``best``.
 
     ``cover``, ``profile``: how well the answers about the article's focus, together, hold the
     question's words (``search.engine.FocusScores``); ``foci``: the features of each focus
     judged so far for this question (a question's ~100 candidates share ~40 foci)."""
-    focus_key = doc.get("focus_key", "")
     if foci is None:
         focus, named, for_them = focus_features(asked, focus_key)
     elif (known := foci.get(focus_key)) is not None:
         focus, named, for_them = known
     else:
         focus, named, for_them = foci[focus_key] = focus_features(asked, focus_key)
-    qtype = doc.get("qtype", "")
     kind = 1.0 if qtype in asked.types else 0.5 if qtype in asked.other_types else 0.0
-    # The title's terms come precomputed with the candidate (``search.postings``) when it can.
-    title = doc["title_terms"] if "title_terms" in doc else title_terms(doc.get("title", ""))
-    return {
-        "bm25": bm25 / best if best > 0 else 0.0,
-        "focus_match": focus,
-        "type_match": kind,
-        "both": focus * kind,
-        "title_cover": len(asked.terms.intersection(title)) / len(asked.terms)
-        if asked.terms
-        else 0.0,
-        "focus_named": named,
-        "population": for_them,
-        "focus_cover": cover,
-        "focus_profile": profile,
-    }
+    return (
+        bm25 / best if best > 0 else 0.0,
+        focus,
+        kind,
+        focus * kind,
+        len(asked.terms.intersection(title)) / len(asked.terms) if asked.terms else 0.0,
+        named,
+        for_them,
+        cover,
+        profile,
+    )
 
 
 def focus_features(asked: Asked, focus_key: str) -> tuple[float, float, float]:
@@ -274,18 +289,26 @@ def title_terms(title: str) -> frozenset[str]:
 
 
 def score(values: Mapping[str, float], weights: Weights = WEIGHTS) -> float:
+    """The weighted sum of features given by name."""
+    return weighed(tuple(values[name] for name in FEATURES), weights)
+
+
+def weighed(values: Sequence[float], weights: Weights = WEIGHTS) -> float:
+    """The weighted sum of features given in ``FEATURES`` order."""
     total = 0.0  # (a loop: half the time of sum() over a generator, once per candidate)
-    for name, weight in _DEFAULT_PAIRS if weights is WEIGHTS else _pairs(weights):
-        total += weight * values[name]
+    for value, weight in zip(
+        values, _DEFAULT if weights is WEIGHTS else _in_order(weights), strict=True
+    ):
+        total += weight * value
     return total
 
 
-def _pairs(weights: Weights) -> tuple[tuple[str, float], ...]:
-    return tuple((name, float(getattr(weights, name))) for name in FEATURES)
+def _in_order(weights: Weights) -> tuple[float, ...]:
+    return tuple(float(getattr(weights, name)) for name in FEATURES)
 
 
-# The served weights' (feature, weight) pairs, looked up once rather than per candidate.
-_DEFAULT_PAIRS = _pairs(WEIGHTS)
+# The served weights in ``FEATURES`` order, looked up once rather than per candidate.
+_DEFAULT = _in_order(WEIGHTS)
 
 
 _Item = TypeVar("_Item")
