@@ -16,7 +16,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -155,6 +155,11 @@ class Candidate:
     @property
     def features(self) -> dict[str, float]:
         return dict(zip(ranking.FEATURES, self.values, strict=True))
+
+    def group(self) -> Hashable:
+        """Its ``ranking.same_answer`` group, without making its fields."""
+        focus_key, qtype, _ = self.postings.ranked_fields(self.ord)
+        return ranking.answer_group(focus_key, qtype, self.ord)
 
 
 @dataclass(frozen=True)
@@ -524,7 +529,7 @@ class Engine:
         ranked = ranking.ranked(
             pool.candidates,
             lambda c: (ranking.weighed(c.values, self.weights), c.values[0]),
-            lambda c: ranking.same_answer(c.fields),
+            Candidate.group,
             self.weights,
             limit=offset + limit,
         )[offset:]

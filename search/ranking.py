@@ -360,10 +360,12 @@ def ranked(
 def same_answer(fields: Mapping[str, Any]) -> Hashable:
     """The group of articles that give the same kind of answer about the same focus (an
     article without a focus is a group of its own)."""
-    focus_key = fields.get("focus_key", "")
-    if not focus_key:
-        return ("id", fields.get("id", ""))
-    return (focus_key, fields.get("qtype", ""))
+    return answer_group(fields.get("focus_key", ""), fields.get("qtype", ""), fields.get("id", ""))
+
+
+def answer_group(focus_key: str, qtype: str, article: Hashable) -> Hashable:
+    """``same_answer`` of the article ``article`` (its id, or anything unique to it)."""
+    return (focus_key, qtype) if focus_key else ("id", article)
 
 
 def weight_names() -> list[str]:
