@@ -575,6 +575,7 @@ class Asking:
     ``idf``: the index's idf of a term (None: short names are never accepted);
     ``possessive``: terms written with a trailing "s" ("parkinsons", "Tourette's");
     ``capitals``: terms written with two capitals or more ("CLL", "HARDS");
+    ``inflected``: terms written as a verb's "-ed" or "-ing" form ("picked", "cooking");
     ``as_name``: the share of the index's answers with a term that write it as the name of an
     illness, followed by "disease", "syndrome" or "disorder" (None: not known).
     """
@@ -584,6 +585,7 @@ class Asking:
     capitals: frozenset[str] = frozenset()
     weights: Weights = WEIGHTS
     as_name: Callable[[str], float] | None = None
+    inflected: frozenset[str] = frozenset()
 
     @classmethod
     def of(
@@ -597,13 +599,15 @@ class Asking:
         capitals = [w for w in written if _ACRONYM.match(w)]
         if 2 * len(capitals) > len(written):  # a message in capitals: no word is an acronym
             capitals = []
+        surface = surface_words(text)
         return cls(
             idf,
             # (through the analyser's cache of stems: Snowball costs ~20 µs a word)
-            frozenset(t for w in surface_words(text) if w.endswith("s") for t in terms(w)),
+            frozenset(t for w in surface if w.endswith("s") for t in terms(w)),
             frozenset(t for w in capitals for t in terms(w)),
             weights,
             as_name,
+            frozenset(t for w in surface if w.endswith(("ed", "ing")) for t in terms(w)),
         )
 
     def names_eponym(self, phrase: Phrase) -> bool:
@@ -615,9 +619,12 @@ class Asking:
             # or an eponym no ordinary word could be ("stargardt", "gaucher"): rare, and
             # mostly written as the name where the answers have it ("sharp" of "Sharp
             # syndrome" is in 93 answers, as "sharp pain"; "warfarin", "brown", "sweet" too)
+            # -- and not written as a verb ("picked up VRE in the hospital": not Pick disease)
             word = phrase[0]
-            return self.no_ordinary_word(word) and (
-                self.as_name is None or self.as_name(word) >= self.weights.eponym_as_name
+            return (
+                word not in self.inflected
+                and self.no_ordinary_word(word)
+                and (self.as_name is None or self.as_name(word) >= self.weights.eponym_as_name)
             )
         return max(map(self.idf, phrase)) >= self.weights.rare_idf
 

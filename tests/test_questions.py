@@ -309,16 +309,19 @@ def test_an_eponym_alone_names_its_focus_only_if_the_answers_write_it_as_the_nam
         {
             "mix connect tissu diseas": ["Mixed connective tissue disease", "Sharp syndrome"],
             "stargardt diseas": ["Stargardt disease"],
+            "pick diseas": ["Pick disease"],
         }
     )
-    idf = {"sharp": 5.2, "stargardt": 8.0}
-    as_name = {"sharp": 0.0, "stargardt": 0.55}.get  # "sharp pain" in the answers
+    idf = {"sharp": 5.2, "stargardt": 8.0, "pick": 8.0}
+    as_name = {"sharp": 0.0, "stargardt": 0.55, "pick": 0.5}.get  # "sharp pain" in the answers
 
     def keys(text: str) -> list[tuple[str, ...]]:
         ask = Asking.of(text, lambda t: idf.get(t, 0.0), WEIGHTS, lambda t: as_name(t, 1.0))
         return [f.keys for f in index.find(terms(text), ask=ask)]
 
     assert keys("sharp pain in my side") == []
+    assert keys("she picked up an infection") == []  # a name is not written as a verb
+    assert keys("could it be picks") == [("pick diseas",)]
     assert keys("sharp syndrome symptoms") == [("mix connect tissu diseas",)]
     assert keys("will stargardt make me blind") == [("stargardt diseas",)]
 
