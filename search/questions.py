@@ -44,14 +44,15 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bsets? (it |them |this |that )?off\b|\b(end|ends|ended) up with\b"
         r"|\bwhat('s| is| are) behind\b|\bhow (does|did|do|can) [^,.?]{0,40}\bhappen\b"
         r"|\bsomething (we|i|she|he) did\b|\bis (that|this|it) why\b"
-        r"|\bhow is (that|this|it) (even )?possible\b"
+        r"|\bhow is (that|this|it) (even )?possible\b|\bhow (does|do|did) [^,.?]{0,40}\bform\b"
         r"|\bcould [^,.?]{0,40}\bhave (damaged|caused|triggered|brought (it )?on)\b"
         r"|\bhow (do|does|did) (you|i|people|someone|somebody|anyone|one|a person|he|she|they)"
         r" (develop|come down with)\b",
         ("causes",),
     ),
     "symptoms": (
-        r"\bsymptom|\bsigns?\b|\bhow (do|would|can) (i|you) (know|tell)\b|\bfeel like\b"
+        r"\bsymptom(?<!\bno symptom)|\bsigns?\b|\bhow (do|would|can) (i|you) (know|tell)\b"
+        r"|\bfeel like\b"
         r"|\bwhat does .* (feel|look) like\b|\bdoes (it|.*) hurt\b|\bnot notice\b|\bnotice\b"
         r"|\bwarning signs?\b|\bcould (it|this|that) be\b"
         r"|\b(is|are) (it|this|that|these) (a )?signs?\b"
@@ -95,6 +96,8 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         # Surgery, removal and medicines asked about, not mentioned ("recur after surgery"):
         r"|\b(have|need|going|want|has|needs) to (operate|be operated|be removed|remove)\b"
         r"|\b(will|would|should|do|can) (they|you|doctors?|we) (operate|remove)\b"
+        r"|\b(should|does|do|must|will) (it|this|that|they|these) (need to )?(be|get)"
+        r" (removed|taken out|operated)\b"
         r"|\b(what|which|any|best) (medicines?|medications?|drugs?|surgery|operation)\b"
         r"|\b(medicines?|medications?|drugs?|surgery|operation) (that )?(helps?|works?|fix)",
         ("treatment",),
@@ -104,9 +107,10 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     # in "why does lung cancer recur after surgery") -- but after the kinds of answer the
     # question's own words ask for: "what conditions can cause dry mouth? I'm not on many
     # medications" asks for causes.
-    "medicines": (r"\bmedicines?\b|\bmedications?\b", ("treatment",)),
+    "medicines": (r"\bmedicines?\b|\bmedications?\b|\bmeds\b", ("treatment",)),
     "diagnosis": (
-        r"\btests?\b|\btesting\b|\bscreen|\bdetect|\bexam|\bscan\b|\bcheck(ed)? for\b"
+        r"\btests?\b|\btesting\b|\bscreen|\bdetect|\bexam|\bscans?\b|\bcheck(ed)? for\b"
+        r"|\bconfirm\b"
         r"|\bbiopsy\b|\bhow (do|does|can|would|will) (a |the )?(doctors?|they|physicians?)"
         r" (know|tell|confirm)\b"
         r"|\bhow (do|can|would) (doctors?|they|you|i) (find out|diagnose)\b"
@@ -154,7 +158,9 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\bcarr(y|ies|ying) (the|a|this|that) (gene|mutation|trait)\b"
         r"|\b(my|our|his|her|their) (kids|children|son|daughter|baby|babies|grandchildren)"
         r" (will|would|could|might|can) (get|have|inherit|be born with)\b"
-        r"|\b(get|got|have) (it|this|that) (from (one of )?(us|me|him|her|them|either)|too)\b"
+        r"|\b(gets?|got|have) (it|this|that) (from (one of )?(us|me|him|her|them|either)|too)\b"
+        r"|\bpass(ed|ing)? (on )?to (my |our |his |her |their |the )?(kids|children|baby|babies"
+        r"|son|daughter|offspring)\b"
         r"|\bchances? [^,.?]{0,20}?\b(next|other|another|future) (baby|child|kid|pregnancy)"
         r"|\bboth parents\b|\bcarr(y|ies|ying) it\b|\bneither of us\b"
         r"|\b(recessive|dominant) or (recessive|dominant)\b"
@@ -165,7 +171,7 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "genetic changes": (
         # Not a gene someone carries: "if we both carry the gene" asks about inheritance. (The
         # lookbehinds come after "gene", so that they are tried only where it is.)
-        r"\bgene(?<!carry the gene)(?<!carries the gene)(?<!carry a gene)s?\b"
+        r"\bgene(?<!carry the gene)(?<!carries the gene)(?<!carrying the gene)(?<!carry a gene)s?\b"
         r"|\bmutation|\bchromosom|\bgenetic (change|cause|defect|basis|error)"
         r"|\bwrong genetically\b|\bgenetically (wrong|broken|faulty|different)\b"
         r"|\bdna (change|mutation|defect|error|problem|fault)s?\b|\b(what|which) dna\b",
@@ -177,7 +183,7 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("frequency",),
     ),
     "susceptibility": (
-        r"\bat risk\b|\brisk\b|\bwho (gets|is likely|can get)\b|\b(more|most) likely\b"
+        r"\bat risk\b|\brisk\b|\bwho (gets|is likely|can get|tends to get)\b|\b(more|most) likely\b"
         r"|\bhow (do|does|did|can) (you|i|people|someone|one|a person) (get|catch)\b"
         r"|\bsusceptib|\bcontagious\b|\bcatching\b|\binfectious\b|\bspread|\braises? (my|your|the)"
         r"|\bchances? of (getting|having)\b|\bcan (i|you) (get|catch)\b"
@@ -299,17 +305,21 @@ def asked_types(text: str) -> tuple[str, ...]:
 # away?": a reader who asks "what is it" asks what it is first, whatever else the message
 # asks by the way.
 _WHAT_IS_IT = re.compile(
-    r"\bwhat(?: exactly)?(?: is|'s|s)(?: exactly)? (?:that|it|this)\s*(?:[?.!]|$|and\b)"
-    r"|\bwhat does (?:that|this|it) mean\b"
+    r"\bwhat(?: exactly)?(?: is|'s|s)(?: exactly)? (?:that|it|this)"
+    r"(?: (?:condition|disease|disorder|syndrome))?\s*(?:[?.!,]|$|and\b)"
+    r"|\bwhat does (?:that|this|it) mean\b|\bexplain what\b"
 )
 # "what is asthma and why do the airways tighten up": what it is, then the rest.
-_WHAT_IS_X = re.compile(r"\s*what(?: is|'s| are) (?!it like)([^,.?]{1,60}?)(?: and |, )")
+_WHAT_IS_X = re.compile(
+    r"(?:^|,)\s*what(?: exactly)?(?: is|'s| are)(?: exactly)? (?!it like)([^,.?]{1,60}?)"
+    r"(?: and |, )"
+)
 
 
 def _opens_with_what_is(lowered: str) -> bool:
-    """The question opens with "what is X and…", X asking for no kind of answer itself ("what
-    is the treatment for X and…" asks for treatment)."""
-    opening = _WHAT_IS_X.match(lowered)
+    """The question, or a clause of its first sentence, opens with "what is X and…", X asking
+    for no kind of answer itself ("what is the treatment for X and…" asks for treatment)."""
+    opening = _WHAT_IS_X.search(lowered)
     return opening is not None and not any(
         cue.search(opening.group(1)) for cue in _TYPE_CUES.values()
     )

@@ -434,6 +434,21 @@ def test_no_phrase_asking_for_a_kind_of_answer_makes_an_overview_only_likelier()
             "key points",
         ),
         ("the scan showed a hole in the diaphragm, what does that mean", "information"),
+        ("I have no symptoms, do I need treatment", "treatment"),  # "no symptoms" asks nothing
+        ("could I be carrying the gene for my kids", "inheritance"),
+        ("who tends to get high platelets", "susceptibility"),
+        ("what scans confirm it", "diagnosis"),
+        ("it keeps getting infected, should it be removed", "treatment"),
+        ("can it be passed to children", "inheritance"),
+        ("how does a urachal cyst form", "causes"),
+        ("heart block, what is it, runs in my family", "information"),
+        ("what is this condition, and what tumors does it cause", "information"),
+        ("can someone explain what this disease is and how it progresses", "information"),
+        (
+            "my son has asthma, what exactly is allergic asthma and why does it happen",
+            "information",
+        ),
+        ("what are the odds each of them gets it from me", "inheritance"),
     ],
 )
 def test_lay_ways_of_asking_for_a_kind_of_answer(question: str, kind: str) -> None:
