@@ -278,10 +278,12 @@ FRESH3 = Path(__file__).resolve().parents[1] / "eval" / "paraphrase-fresh3.tsv"
 # mended: the check that those changes generalise.
 FRESH4 = Path(__file__).resolve().parents[1] / "eval" / "paraphrase-fresh4.tsv"
 FRESH5 = Path(__file__).resolve().parents[1] / "eval" / "paraphrase-fresh5.tsv"
-# The last, written while fresh5's misses were mended, no failure of it read: the check that
-# this session's changes generalise (seed 20261132).
+# Sets written by helpers who never ran the engine (seeds 20261132 and 20261133), each measured
+# before any of its failures was read: the checks that the changes made from the sets before
+# them generalise. No failure of fresh7 has been read.
 FRESH6 = Path(__file__).resolve().parents[1] / "eval" / "paraphrase-fresh6.tsv"
-FRESH_SETS = (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6)
+FRESH7 = Path(__file__).resolve().parents[1] / "eval" / "paraphrase-fresh7.tsv"
+FRESH_SETS = (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7)
 # A blind held-out set (160 questions, seed 20261127), written by a helper who never ran the
 # engine nor saw its failures, after three rounds of ranking changes had worn the paraphrase
 # held-out half: the honest measure of the ranking. Never run while the ranking is changed.
@@ -299,7 +301,7 @@ def development_sets(
 
     LiveQA is judged by the frozen qrels when they fit the index, else by ``liveqa_set``.
     ``fresh``: further paraphrase sets, each reported by the parts its rows name: validation
-    (``eval/paraphrase-fresh.tsv`` to ``-fresh6.tsv``: written after the tune half had been
+    (``eval/paraphrase-fresh.tsv`` to ``-fresh7.tsv``: written after the tune half had been
     studied, to see whether a change generalises before the held-out half is looked at; never
     used to choose weights either) or held-out (``BLIND``).
     """
