@@ -272,20 +272,22 @@ class _Field:
             return np.zeros(0, dtype=np.int32)
         return self.pair_docs[int(self.pair_offsets[i]) : int(self.pair_offsets[i + 1])]
 
-    def postings(self, term: str) -> tuple[Ints, Floats] | None:
+    def _span(self, term: str) -> slice | None:
+        """Where ``term``'s postings are in ``docs`` (and ``impacts``, ``counts``)."""
         number = self.terms.get(term)
         if number is None:
             return None
-        start, end = int(self.offsets[number]), int(self.offsets[number + 1])
-        return self.docs[start:end], self.impacts[start:end]
+        return slice(int(self.offsets[number]), int(self.offsets[number + 1]))
+
+    def postings(self, term: str) -> tuple[Ints, Floats] | None:
+        """The ords of the articles with ``term`` and its BM25 impact in each."""
+        span = self._span(term)
+        return None if span is None else (self.docs[span], self.impacts[span])
 
     def raw(self, term: str) -> tuple[Ints, npt.NDArray[np.uint16]] | None:
         """The ords of the articles with ``term`` and its count in each."""
-        number = self.terms.get(term)
-        if number is None:
-            return None
-        start, end = int(self.offsets[number]), int(self.offsets[number + 1])
-        return self.docs[start:end], self.counts[start:end]
+        span = self._span(term)
+        return None if span is None else (self.docs[span], self.counts[span])
 
     def doc_frequency(self, term: str) -> int:
         number = self.terms.get(term)
