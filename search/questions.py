@@ -415,6 +415,9 @@ _ASKS = re.compile(
 )
 # A message longer than this (in words) is a story with a question in it.
 LONG_MESSAGE = 40
+# A long message's first sentence of at most this many words, on a line of its own or not, is
+# its heading.
+HEADING = 5
 
 
 def normalise(text: str) -> str:
@@ -425,20 +428,36 @@ def normalise(text: str) -> str:
 
 
 def asked_part(text: str) -> str:
-    """In a long message, the subject line and the sentences that ask; else the whole text.
+    """In a long message, the subject line and the sentences that ask; else the whole text;
+    normalised (``normalise``).
 
     Answering a short summary of a consumer message instead of the whole message lifted answer
     quality by more than half in NLM's study of these questions (Ben Abacha & Demner-Fushman,
     AMIA 2019): the story around a question mostly adds noise.
     """
     if len(text.split()) <= LONG_MESSAGE:
-        return text
+        return normalise(text)
     lines = text.strip().split("\n", 1)
     subject = lines[0] if len(lines) == 2 and len(lines[0].split()) <= 12 else ""
     body = lines[1] if subject else text
-    asking = [s for s in _SENTENCE_END.split(body) if s.strip() and _ASKS.search(s)]
-    kept = " ".join([subject, *asking]).strip()
-    return kept if len(kept.split()) >= 3 else text
+    sentences = [s for s in _SENTENCE_END.split(body) if s.strip()]
+    if not subject and sentences and len(sentences[0].split()) <= HEADING:
+        # "Duchenne Muscular Dystrophy. I am doing a research project…": a heading.
+        subject, sentences = sentences[0], sentences[1:]
+    # The sentences that ask are found before the politeness goes ("Please can you tell me
+    # what the early symptoms are" asks, "Please what the early symptoms are" would not), and
+    # count only if more than politeness is left ("Can you help me.").
+    asking = [
+        said
+        for said in (normalise(s) for s in sentences if _ASKS.search(s))
+        if any(t not in FILLER for t in terms(said))
+    ]
+    if not asking:
+        # No sentence asks: the whole message is the question (a subject line alone,
+        # "ClinicalTrials.gov - Question - general information", would drop all of it).
+        return normalise(text)
+    kept = " ".join([normalise(subject), *asking]).strip()
+    return kept if len(kept.split()) >= 3 else normalise(text)
 
 
 # -- foci -----------------------------------------------------------------------------------------
@@ -818,7 +837,7 @@ def parse(
     ``idf`` (from the index) ranks terms when a long message has more than the query can use.
     """
     cleaned = normalise(text)
-    asked = asked_part(cleaned)
+    asked = asked_part(text)
     words = [t for t in terms(asked) if t not in FILLER]
     asking = Asking.of(cleaned, idf, weights, as_name)
     found = foci.find(terms(cleaned), ask=asking) if foci else []
@@ -850,7 +869,7 @@ def parse(
         blanked, named = without_name(cleaned, found[0].phrase)
         if asked_types(named):
             # (a short message is all asked: blanked once)
-            asked_blanked = blanked if asked is cleaned else without_name(asked, found[0].phrase)[0]
+            asked_blanked = blanked if asked == cleaned else without_name(asked, found[0].phrase)[0]
             outside = ordered_types(blanked, asked_blanked)
             types = (*outside, *(t for t in types if t not in outside))
     table = curated() if synonyms is None else synonyms

@@ -80,6 +80,35 @@ def test_long_messages_keep_the_subject_and_the_sentences_that_ask() -> None:
     assert "travel" not in asked and "spring" not in asked
 
 
+_STORY = (
+    "My muscles are cramping in my feet and legs, slowly getting worse over the months. It "
+    "started at night and now it happens through the day, my back and neck are stiff too and "
+    "I find myself stretching out without meaning to."
+)
+
+
+def test_a_sentence_asking_politely_is_what_is_asked() -> None:
+    # "Please can you tell me…" asks, though the politeness itself goes.
+    asked = asked_part(
+        f"Clinic - Question - general information\n{_STORY} Please can you tell me what the "
+        "early symptoms of stiff person syndrome are."
+    )
+    assert "early symptoms of stiff person syndrome" in asked
+    assert "tell me" not in asked and "cramping" not in asked
+
+
+def test_a_message_whose_sentences_do_not_ask_is_kept_whole() -> None:
+    # Neither a bare subject line nor "Can you help me." (politeness only) is the question.
+    asked = asked_part(f"Stiff person syndrome\n{_STORY} Can you help me.")
+    assert "cramping" in asked and "stiff person syndrome" in asked.lower()
+
+
+def test_a_long_messages_short_first_sentence_is_its_heading() -> None:
+    asked = asked_part(f"Stiff person syndrome. {_STORY} What are the early symptoms?")
+    assert asked.startswith("Stiff person syndrome")
+    assert "What are the early symptoms?" in asked and "cramping" not in asked
+
+
 def test_short_questions_are_kept_whole() -> None:
     assert asked_part("is cystic fibrosis hereditary") == "is cystic fibrosis hereditary"
 
