@@ -854,6 +854,11 @@ def parse(
                 -sum(map(idf, f.phrase)),
             )
         )
+    if found and asked != cleaned:
+        # The sentences that ask often say "it" for the focus the story named ("my nephew was
+        # born with diastrophic dysplasia. … How could they have a baby with this?"): its name
+        # is part of what is asked, as it would be in a summary of the message.
+        words = [*found[0].phrase, *words]
     unique = list(dict.fromkeys(words))
     if len(unique) > weights.max_terms and idf is not None:
         keep = set(sorted(unique, key=idf, reverse=True)[: weights.max_terms])

@@ -209,6 +209,18 @@ def test_parse_keeps_informative_terms_and_drops_filler() -> None:
     assert question.foci[0].keys == ("lung cancer",)
 
 
+def test_the_focus_a_story_names_is_asked_about_when_the_question_says_it() -> None:
+    question = parse(
+        "My nephew was born with cystic fibrosis. My sister and her husband are both healthy "
+        "and nobody in either family has ever had anything like it, the doctors were surprised "
+        "too and we are all still trying to understand what happened and what comes next. How "
+        "could they have a baby with this, and could it happen again with another child?",
+        foci=FOCI,
+    )
+    assert "born" not in question.terms  # the story is left out ...
+    assert {"cystic", "fibrosi"} <= set(question.terms)  # ... but not what "this" stands for
+
+
 def test_long_messages_keep_only_the_most_informative_terms() -> None:
     words = " ".join(f"word{i}" for i in range(40))
     idf = {f"word{i}": float(i) for i in range(40)}
