@@ -490,6 +490,8 @@ def test_no_phrase_asking_for_a_kind_of_answer_makes_an_overview_only_likelier()
             "information",
         ),
         ("what are the odds each of them gets it from me", "inheritance"),
+        ("no one in either of their families has had it, so how did she", "inheritance"),
+        ("would it happen again with their next child", "inheritance"),
     ],
 )
 def test_lay_ways_of_asking_for_a_kind_of_answer(question: str, kind: str) -> None:
