@@ -92,7 +92,8 @@ class Weights:
     focus_named: float = 0.3
     # The article is written for the people the question asks about ("in kids", "in men",
     # "while pregnant"): MedQuAD has "Childhood Ependymoma", "Irritable Bowel Syndrome in
-    # Children", "Male Breast Cancer" beside the general articles.
+    # Children", "Male Breast Cancer" beside the general articles. (Written for others:
+    # ``FOR_OTHERS``.)
     population: float = 0.5
     # The answers about the article's focus, together, hold the question's words: readers
     # describe a condition they cannot name ("very loose joints and stretchy skin") with words
@@ -131,6 +132,12 @@ WEIGHTS = Weights()
 VARIANT = 0.8
 # ... a focus the question mentions besides its main one is often the story around it.
 OTHER_FOCUS = 0.5
+# The population value of an article written for people the question does not ask about
+# ("Childhood Liver Cancer", "Male Breast Cancer" for a question naming nobody): readers who
+# name no group ask about the general case. MRR@10 (2026-11-26) at 0 / -0.2 / -0.5 / -1.0:
+# LiveQA tune .709/.709/.718/.718, fresh5 .872/.876/.876/.876, fresh3 .911/.911/.912/.912, the
+# other tune and fresh sets the same.
+FOR_OTHERS = -0.5
 FEATURES = (
     "bm25",
     "focus_match",
@@ -209,8 +216,9 @@ def feature_values(
     foci: dict[str, tuple[float, float, float]] | None = None,
 ) -> tuple[float, ...]:
     """The features (``FEATURES``, in order) of one candidate article for the question, each
-    between 0 and 1: an article with focus ``focus_key``, type ``qtype`` and title terms
-    ``title``, scored ``bm25`` by the first stage, whose best candidate scored ``best``.
+    between 0 and 1 (but ``FOR_OTHERS``): an article with focus ``focus_key``, type ``qtype``
+    and title terms ``title``, scored ``bm25`` by the first stage, whose best candidate scored
+    ``best``.
 
     ``cover``, ``profile``: how well the answers about the article's focus, together, hold the
     question's words (``search.engine.FocusScores``); ``foci``: the features of each focus
@@ -278,7 +286,11 @@ def focus_features(asked: Asked, focus_key: str) -> tuple[float, float, float]:
     if for_them:
         focus = 1.0
     named = 1.0 if focus_terms and len(shared) == len(focus_terms) else 0.0
-    return focus, named, 1.0 if for_them else 0.0
+    if for_them:
+        return focus, named, 1.0
+    # (written for people the question does not ask about: "Urinary Tract Infections in
+    # Children" for "how do they check for a uti")
+    return focus, named, FOR_OTHERS if populations(focus_terms) - asked.populations else 0.0
 
 
 @functools.lru_cache(maxsize=32768)

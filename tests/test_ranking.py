@@ -65,6 +65,10 @@ def test_the_article_for_the_people_asked_about_comes_first() -> None:
     # Not when the question names no one: the general article stays first.
     plain = dataclasses.replace(asked, populations=frozenset())
     assert score(features(plain, general, 9, 10)) > score(features(plain, for_kids, 8, 10))
+    # A question naming no one asks about the general case, even when both are its focus and
+    # the words match the article for children better.
+    both = dataclasses.replace(plain, focus_keys=asked.focus_keys | asked.variant_keys)
+    assert score(features(both, general, 6, 10)) > score(features(both, for_kids, 10, 10))
 
 
 def test_a_longer_name_holding_the_focus_and_more_of_the_question_is_its_focus() -> None:
