@@ -879,7 +879,12 @@ def parse(
             # (a short message is all asked: blanked once)
             asked_blanked = blanked if asked == cleaned else without_name(asked, found[0].phrase)[0]
             outside = ordered_types(blanked, asked_blanked)
-            types = (*outside, *(t for t in types if t not in outside))
+            if outside or re.search(r"[^\W_]", blanked):
+                types = (*outside, *(t for t in types if t not in outside))
+            else:
+                # The name and nothing else ("albrights hereditary osteodystrophy") asks for
+                # nothing in particular: an overview first.
+                types = ()
     table = curated() if synonyms is None else synonyms
     expansions = tuple(
         dict.fromkeys(alt for match in table.find(words) for alt in match.alternatives)

@@ -606,6 +606,9 @@ def test_a_kind_of_answer_named_only_by_the_focus_name_comes_last() -> None:
     spherocytosis = FocusIndex({"hereditari spherocytosi": ["Hereditary spherocytosis"]})
     alone = parse("I have hereditary spherocytosis, what should I know", foci=spherocytosis)
     assert alone.types[0] == "inheritance"
+    # The name and nothing else asks for nothing in particular.
+    bare = parse("albrights hereditary osteodystrophy?", foci=foci)
+    assert (bare.types, bare.typed) == (("information",), False)
 
 
 def test_without_name_blanks_only_the_words_of_the_name() -> None:
