@@ -314,7 +314,7 @@ _WHAT_IS_IT = re.compile(
 )
 # "what is asthma and why do the airways tighten up": what it is, then the rest.
 _WHAT_IS_X = re.compile(
-    r"(?:^|,)\s*what(?: exactly)?(?: is|'s| are)(?: exactly)? (?!it like)([^,.?]{1,60}?)"
+    r"(?:^|[,.?!])\s*what(?: exactly)?(?: is|'s| are)(?: exactly)? (?!it like|the )([^,.?]{1,60}?)"
     r"(?: and |, )"
 )
 

@@ -492,6 +492,12 @@ def test_no_phrase_asking_for_a_kind_of_answer_makes_an_overview_only_likelier()
         ("what are the odds each of them gets it from me", "inheritance"),
         ("no one in either of their families has had it, so how did she", "inheritance"),
         ("would it happen again with their next child", "inheritance"),
+        (
+            "we found droppings in the shed. what is hantavirus, and how do people catch it?",
+            "information",
+        ),
+        ("what is the difference between type 1 and type 2 diabetes", "information"),
+        ("what are the odds and how do we test", "diagnosis"),
     ],
 )
 def test_lay_ways_of_asking_for_a_kind_of_answer(question: str, kind: str) -> None:
