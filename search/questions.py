@@ -857,6 +857,11 @@ def parse(
                 -sum(map(idf, f.phrase)),
             )
         )
+    subject = set(terms(subject_line(cleaned)))
+    if found and subject:
+        # A focus the subject line names is what the message is about ("Asthma\nI have been
+        # treated for breast cancer … What type of drugs impact asthma symptoms?").
+        found.sort(key=lambda f: not subject.issuperset(f.phrase))
     if found and asked != cleaned:
         # The sentences that ask often say "it" for the focus the story named ("my nephew was
         # born with diastrophic dysplasia. … How could they have a baby with this?"): its name

@@ -27,16 +27,18 @@ class Match:
     alternatives: tuple[Phrase, ...]
 
 
-def name_phrase(name: str) -> Phrase | None:
+def name_phrase(name: str, reviewed: bool = False) -> Phrase | None:
     """The terms to look for in questions for a name, or None when it is unsafe in free text.
 
-    Unsafe: a name the stop list cut down to one word ("passing out" → "pass"), or a single
-    word of three letters or fewer, where abbreviations read as ordinary words ("GO", "MEN").
+    Unsafe: a name the stop list cut down to one word ("passing out" → "pass"), or, unless
+    the name was ``reviewed`` for that (the curated list keeps "ekg", "hdl", "eye", "flu"), a
+    single word of three letters or fewer, where abbreviations read as ordinary words ("GO",
+    "MEN" among the corpus's names).
     """
     phrase = tuple(terms(name))
     if not phrase or len(phrase) > MAX_PHRASE:
         return None
-    if len(phrase) == 1 and (len(words(name)) > 1 or len(phrase[0]) <= 3):
+    if len(phrase) == 1 and (len(words(name)) > 1 or (len(phrase[0]) <= 3 and not reviewed)):
         return None
     return phrase
 
@@ -47,7 +49,7 @@ def parse_groups(lines: Iterable[str]) -> list[tuple[Phrase, ...]]:
     for line in lines:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        found = (name_phrase(t) for t in line.split("|"))
+        found = (name_phrase(t, reviewed=True) for t in line.split("|"))
         phrases = tuple(dict.fromkeys(p for p in found if p))
         if len(phrases) > 1:
             groups.append(phrases)

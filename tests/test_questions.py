@@ -21,7 +21,7 @@ from search.questions import (
     without_name,
 )
 from search.ranking import WEIGHTS
-from search.synonyms import SynonymTable, curated, parse_groups
+from search.synonyms import SynonymTable, curated, name_phrase, parse_groups
 
 FOCI = FocusIndex(
     {
@@ -234,6 +234,13 @@ def test_synonyms_expand_the_query() -> None:
     assert ("hypertens",) in question.expansions
     table = SynonymTable(parse_groups(["belly ache | abdominal pain"]))
     assert parse("belly aches", synonyms=table).expansions == (("abdomin", "pain"),)
+
+
+def test_the_reviewed_list_keeps_short_words_the_corpus_names_do_not() -> None:
+    # "EKG", "HDL", "eye" are in the reviewed list; a corpus name of three letters or fewer
+    # ("GO", "MEN") reads as an ordinary word in questions and names nothing.
+    assert ("electrocardiogram",) in parse("what does my ekg show").expansions
+    assert name_phrase("GO") is None and name_phrase("ekg", reviewed=True) == ("ekg",)
 
 
 def test_first_stage_query_seeks_every_term_in_every_field_with_weights() -> None:
