@@ -862,11 +862,16 @@ def parse(
         # A focus the subject line names is what the message is about ("Asthma\nI have been
         # treated for breast cancer … What type of drugs impact asthma symptoms?").
         found.sort(key=lambda f: not subject.issuperset(f.phrase))
-    if found and asked != cleaned:
-        # The sentences that ask often say "it" for the focus the story named ("my nephew was
-        # born with diastrophic dysplasia. … How could they have a baby with this?"): its name
-        # is part of what is asked, as it would be in a summary of the message.
-        words = [*found[0].phrase, *words]
+    if asked != cleaned:
+        # The sentences that ask often say "it" for what the story named ("my nephew was born
+        # with diastrophic dysplasia. … How could they have a baby with this?"): the focus's
+        # name is part of what is asked, as it would be in a summary of the message; with no
+        # focus found ("he was born without the vas deferens on both sides. What exactly is
+        # this condition?"), the story's words are all there is to go on.
+        if found:
+            words = [*found[0].phrase, *words]
+        else:
+            words = [t for t in terms(cleaned) if t not in FILLER]
     unique = list(dict.fromkeys(words))
     if len(unique) > weights.max_terms and idf is not None:
         keep = set(sorted(unique, key=idf, reverse=True)[: weights.max_terms])

@@ -221,6 +221,17 @@ def test_the_focus_a_story_names_is_asked_about_when_the_question_says_it() -> N
     assert {"cystic", "fibrosi"} <= set(question.terms)  # ... but not what "this" stands for
 
 
+def test_with_no_focus_found_the_story_is_what_this_condition_is() -> None:
+    question = parse(
+        "My husband and I have been trying for a baby for two years. His tests came back and "
+        "the urologist said he was born without the vas deferens on both sides, which we had "
+        "never heard of before and nobody explained it to us properly at the appointment. "
+        "What exactly is this condition and does it mean he can never be a father?",
+        foci=FOCI,
+    )
+    assert {"vas", "deferen"} <= set(question.terms)
+
+
 def test_long_messages_keep_only_the_most_informative_terms() -> None:
     words = " ".join(f"word{i}" for i in range(40))
     idf = {f"word{i}": float(i) for i in range(40)}
