@@ -534,11 +534,22 @@ def _in_digits(name: str) -> str:
     return _NUMBERED.sub(digits, name) if _MAY_BE_NUMBERED.search(name) else name
 
 
+# A gene, locus or subtype code: letters (at least one capital) and a number ("DFNA 23", "SPG31",
+# "MEN 1", "CMT1A").
+_CODE = re.compile(r"(?=[A-Za-z]*[A-Z])([A-Za-z]{2,8})[ -]?(\d{1,3}[A-Z]?)")
+
+
 def derived_names(name: str) -> list[str]:
     """The names inside a MedQuAD title, not the title itself (see above)."""
     found: list[str] = []
     if (numbered := _in_digits(name)) != name:
         found.append(numbered)
+    if match := _CODE.fullmatch(name.strip()):
+        # A code and its number are written together or apart: "DFNA 23" / "DFNA23", "SPG31" /
+        # "SPG 31".
+        letters, number = match.group(1), match.group(2)
+        joined = f"{letters}{number}"
+        found.append(joined if match.group(0) != joined else f"{letters} {number}")
 
     def add(part: str) -> None:
         part = " ".join(part.replace("'s ", " ").split()).strip(" ,-")

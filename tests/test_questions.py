@@ -303,6 +303,9 @@ def test_names_inside_medquad_titles_are_derived(title: str, names: set[str]) ->
 
 def test_features_of_a_syndrome_and_qualifiers_are_not_names() -> None:
     assert derived_names("Cataract and cardiomyopathy") == []  # sentence case: one syndrome
+    # A code's number written together or apart
+    assert derived_names("DFNA 23") == ["DFNA23"] and derived_names("MEN1") == ["MEN 1"]
+    assert derived_names("type 2") == []  # no capital: a type, not a code
     assert derived_names("Knee Injuries and Disorders") == ["Knee Injuries"]
     assert derived_names("Water Safety (Recreational)") == ["Water Safety"]
     assert "MODED" not in derived_names("microcephaly-oculo-digito-esophageal (MODED) syndrome")
