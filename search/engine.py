@@ -596,7 +596,9 @@ class Engine:
             self.weights,
         )
         keys, numbers, _ = build.focus_numbers
-        scores = build.focus_scores(question.terms)
+        scores = build.focus_scores(
+            [t for t in question.terms if t not in questions.KIND_OF_ANSWER]
+        )
         about = postings.about(
             [
                 *questions.focus_keys(question),

@@ -44,3 +44,13 @@ def test_a_long_message_is_answered_by_what_it_asks(medquad: Engine) -> None:
     )
     top = medquad.search(message, limit=3).hits
     assert any(hit.focus.casefold().endswith("lung cancer") for hit in top)
+
+
+def test_the_condition_asked_about_comes_before_others_with_the_kind_of_answer(
+    medquad: Engine,
+) -> None:
+    # MedQuAD has no outlook article with the focus "Lung Cancer": lung cancer's articles come
+    # first, not another condition's outlook (Kidney Dysplasia's answers say "outlook" most).
+    top = medquad.search("what is the outlook for lung cancer", limit=5).hits
+    assert all("lung cancer" in hit.focus.casefold() for hit in top[:2])
+    assert all("cancer" in hit.focus.casefold() for hit in top)
