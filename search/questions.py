@@ -442,8 +442,8 @@ def normalise(text: str) -> str:
 
 
 def asked_part(text: str) -> str:
-    """In a long message, the subject line and the sentences that ask; else the whole text;
-    normalised (``normalise``).
+    """In a long message, the subject line (or a short first sentence: its heading) and the
+    sentences that ask; else the whole text; normalised (``normalise``).
 
     Answering a short summary of a consumer message instead of the whole message lifted answer
     quality by more than half in NLM's study of these questions (Ben Abacha & Demner-Fushman,
@@ -451,9 +451,8 @@ def asked_part(text: str) -> str:
     """
     if len(text.split()) <= LONG_MESSAGE:
         return normalise(text)
-    lines = text.strip().split("\n", 1)
-    subject = lines[0] if len(lines) == 2 and len(lines[0].split()) <= 12 else ""
-    body = lines[1] if subject else text
+    subject = subject_line(text)
+    body = text.strip().split("\n", 1)[1] if subject else text
     sentences = [s for s in _SENTENCE_END.split(body) if s.strip()]
     if not subject and sentences and len(sentences[0].split()) <= HEADING:
         # "Duchenne Muscular Dystrophy. I am doing a research project…": a heading.

@@ -283,11 +283,9 @@ def focus_features(asked: Asked, focus_key: str) -> tuple[float, float, float]:
     for_them = bool(
         asked.populations and focus >= VARIANT and asked.populations & populations(focus_terms)
     )
-    if for_them:
-        focus = 1.0
     named = 1.0 if focus_terms and len(shared) == len(focus_terms) else 0.0
     if for_them:
-        return focus, named, 1.0
+        return 1.0, named, 1.0
     # (written for people the question does not ask about: "Urinary Tract Infections in
     # Children" for "how do they check for a uti")
     return focus, named, FOR_OTHERS if populations(focus_terms) - asked.populations else 0.0
