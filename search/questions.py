@@ -140,6 +140,7 @@ QUESTION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
         r"|\blifespan\b"
         r"|\bhow long (can|will|do|does) .* (live|last|take)\b|\bget better\b|\bbeat(ing)?\b"
         r"|\bwill (it|he|she|they|i|we) (get better|be ok(ay)?|be fine|heal|walk)\b"
+        r"|\bregain|\bwill (he|she|they|i|we) (ever )?get [^,.?]{0,30}\bback\b"
         r"|\bpermanent|\bchances? (of|to) (surviv|beat|recover|liv)"
         r"|\bshorten[^,.?]{0,30}\b(life|lives|lifespan)\b"
         r"|\b(end|ends|ending) up (in|on) (a )?(wheelchair|dialysis|oxygen)\b"

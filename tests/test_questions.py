@@ -513,6 +513,8 @@ def test_no_phrase_asking_for_a_kind_of_answer_makes_an_overview_only_likelier()
         ("what are the odds each of them gets it from me", "inheritance"),
         ("no one in either of their families has had it, so how did she", "inheritance"),
         ("would it happen again with their next child", "inheritance"),
+        ("will he ever get his eyesight back", "outlook"),
+        ("can she regain the strength in her legs", "outlook"),
         (
             "we found droppings in the shed. what is hantavirus, and how do people catch it?",
             "information",
