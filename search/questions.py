@@ -999,11 +999,23 @@ def asked(question: Question, inferred: Sequence[str] = ()) -> Asked:
         - variants,
         types=wanted,
         other_types=others,
-        populations=populations(question.terms) | age_groups(question.text),
+        populations=(
+            populations(question.terms) & populations(terms(_WHEN_YOUNG.sub(" ", question.text)))
+        )
+        | age_groups(question.text),
         focus_phrase=focus_phrase(question.foci[0]) if question.foci else frozenset(),
     )
 
 
+# A reader's own past ("since I was a kid", "as a child") says nothing of whom the question is
+# about: "I've had hepatitis B since I was a kid, does that raise my chances of getting liver
+# cancer?" asks about an adult.
+_WHEN_YOUNG = re.compile(
+    r"\b(?:since|when|while|as) (?:i|he|she|we|they) (?:was|were) (?:a |an )?(?:little )?"
+    r"(?:kid|child|baby|toddler|teen|teenager|boy|girl)s?\b|\bas an? (?:kid|child|teen|teenager)\b"
+    r"|\bgrowing up\b",
+    re.IGNORECASE,
+)
 # An age as written: "my 14 yo", "a 3-year-old", "our 8 month old", "I'm 70", "my mom is 78"
 # (not "for 3 years", "my A1c is 7").
 _AGE = re.compile(

@@ -548,6 +548,12 @@ def test_ages_say_whom_a_question_is_about(text: str, groups: set[str]) -> None:
     assert asked(parse(text)).populations >= groups
 
 
+def test_a_readers_own_childhood_does_not_make_the_question_about_children() -> None:
+    grown_up = "I have had asthma since I was a little kid, is it worse in older people"
+    assert asked(parse(grown_up)).populations == {"older adults"}
+    assert asked(parse("my kids have asthma, is it worse in kids")).populations == {"children"}
+
+
 def test_an_acronym_stands_for_the_words_of_its_name() -> None:
     # "non-classic CAH": a longer name holding "congenital adrenal hyperplasia" is more
     # specific, though the question writes none of those words.
