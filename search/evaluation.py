@@ -283,11 +283,13 @@ FRESH5 = Path(__file__).resolve().parents[1] / "eval" / "paraphrase-fresh5.tsv"
 # them generalise. No failure of fresh7 has been read.
 FRESH6 = Path(__file__).resolve().parents[1] / "eval" / "paraphrase-fresh6.tsv"
 FRESH7 = Path(__file__).resolve().parents[1] / "eval" / "paraphrase-fresh7.tsv"
-# Written the same way (seeds 20261134 and 20261135), each measured at once on the code of the
-# session before: fresh8's failures were then read; no failure of fresh9 has been read.
+# Written the same way (seeds 20261134 to 20261136), each measured at once on the code of the
+# session before: fresh8's failures were then read; no failure of fresh9 or fresh10 has been
+# read.
 FRESH8 = Path(__file__).resolve().parents[1] / "eval" / "paraphrase-fresh8.tsv"
 FRESH9 = Path(__file__).resolve().parents[1] / "eval" / "paraphrase-fresh9.tsv"
-FRESH_SETS = (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9)
+FRESH10 = Path(__file__).resolve().parents[1] / "eval" / "paraphrase-fresh10.tsv"
+FRESH_SETS = (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9, FRESH10)
 # A blind held-out set (160 questions, seed 20261127), written by a helper who never ran the
 # engine nor saw its failures, after three rounds of ranking changes had worn the paraphrase
 # held-out half: the honest measure of the ranking. Never run while the ranking is changed.
