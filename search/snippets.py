@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import html
 import itertools
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 from typing import NamedTuple
 
 from search.analysis import find_terms
@@ -37,9 +37,7 @@ class _Sentence(NamedTuple):  # a tuple: made for every piece of ten answers per
 _NONE: frozenset[str] = frozenset()
 
 
-def _sentences(
-    spans: Sequence[tuple[int, int]], found: list[tuple[str, int, int]]
-) -> list[_Sentence]:
+def _sentences(spans: list[tuple[int, int]], found: list[tuple[str, int, int]]) -> list[_Sentence]:
     """The sentences at ``spans`` with the matched terms ``found`` (in text order) in each."""
     sentences = []
     starts = [start for _, start, _ in found]
