@@ -999,10 +999,7 @@ def asked(question: Question, inferred: Sequence[str] = ()) -> Asked:
         - variants,
         types=wanted,
         other_types=others,
-        populations=(
-            populations(question.terms) & populations(terms(_WHEN_YOUNG.sub(" ", question.text)))
-        )
-        | age_groups(question.text),
+        populations=_populations(question),
         focus_phrase=focus_phrase(question.foci[0]) if question.foci else frozenset(),
     )
 
@@ -1027,6 +1024,15 @@ _AGE = re.compile(
 # Ages of children and of older adults, as MedQuAD's articles for them draw the lines.
 CHILD_YEARS = 18
 OLDER_YEARS = 65
+
+
+def _populations(question: Question) -> frozenset[str]:
+    """Whom the question asks about (``search.ranking.populations``): its words for people
+    but those of the reader's own past (``_WHEN_YOUNG``), and the ages it gives."""
+    named = populations(question.terms)
+    if named:  # (rarely: the whole message is analysed again only then)
+        named &= populations(terms(_WHEN_YOUNG.sub(" ", question.text)))
+    return named | age_groups(question.text)
 
 
 def age_groups(text: str) -> frozenset[str]:
