@@ -307,7 +307,7 @@ def development_sets(
 
     LiveQA is judged by the frozen qrels when they fit the index, else by ``liveqa_set``.
     ``fresh``: further paraphrase sets, each reported by the parts its rows name: validation
-    (``eval/paraphrase-fresh.tsv`` to ``-fresh7.tsv``: written after the tune half had been
+    (``eval/paraphrase-fresh.tsv`` to ``-fresh10.tsv``: written after the tune half had been
     studied, to see whether a change generalises before the held-out half is looked at; never
     used to choose weights either) or held-out (``BLIND``).
     """

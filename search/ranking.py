@@ -280,15 +280,13 @@ def focus_features(asked: Asked, focus_key: str) -> tuple[float, float, float]:
     # Another source's article about the condition written for the people asked about
     # ("Irritable Bowel Syndrome in Children" for "irritable bowel syndrome in kids") is as much
     # the subject as the article with the very focus named.
-    for_them = bool(
-        asked.populations and focus >= VARIANT and asked.populations & populations(focus_terms)
-    )
+    written_for = populations(focus_terms)
     named = 1.0 if focus_terms and len(shared) == len(focus_terms) else 0.0
-    if for_them:
+    if focus >= VARIANT and asked.populations & written_for:
         return 1.0, named, 1.0
     # (written for people the question does not ask about: "Urinary Tract Infections in
     # Children" for "how do they check for a uti")
-    return focus, named, FOR_OTHERS if populations(focus_terms) - asked.populations else 0.0
+    return focus, named, FOR_OTHERS if written_for - asked.populations else 0.0
 
 
 @functools.lru_cache(maxsize=32768)
